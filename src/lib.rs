@@ -1,0 +1,21 @@
+//! wxhttp: the request layer of WeChat mini-programs. A pure Rust core (this crate's modules
+//! but `wx`) talks to the world only through the `Platform` trait; `wx/` binds it to the JS
+//! glue when compiled to WebAssembly.
+
+pub mod client;
+pub mod error;
+pub mod options;
+pub mod platform;
+pub mod request;
+pub mod stack;
+pub mod transport;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+mod wx;
+
+pub use client::Client;
+pub use error::{Error, Kind};
+pub use options::{ClientConfig, RequestOptions};
+pub use platform::{Platform, Value, WxFailure};
+pub use request::{Method, Request, Response};

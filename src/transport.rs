@@ -1,0 +1,63 @@
+//! The bottom of the stack: one `wx.request` per call, its wx failure decoded into a kind,
+//! and the per-attempt timeout counted from dispatch.
+
+use std::rc::Rc;
+
+use futures::future::{select, Either};
+
+use crate::error::{Error, Kind};
+use crate::platform::{Platform, WxFailure};
+use crate::request::{Request, Response};
+use crate::stack::Service;
+
+pub struct Transport<P> {
+    platform: Rc<P>,
+}
+
+impl<P: Platform> Transport<P> {
+    pub fn new(platform: Rc<P>) -> Self {
+        Transport { platform }
+    }
+}
+
+impl<P: Platform> Service<P::Value> for Transport<P> {
+    async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
+        let send = self.platform.send(&request);
+        let timer = self.platform.sleep(request.timeout);
+        // Dropping the losing future aborts the RequestTask or clears the timer.
+        match select(std::pin::pin!(send), std::pin::pin!(timer)).await {
+            Either::Left((Ok(response), _)) => check_status(&request, response),
+            Either::Left((Err(failure), _)) => Err(decode_failure(&request, failure)),
+            Either::Right(((), _)) => {
+                let what = format!("Timeout of {}ms exceeded", request.timeout);
+                Err(request.error(Kind::Timeout, &what))
+            }
+        }
+    }
+}
+
+fn check_status<V>(request: &Request<V>, response: Response<V>) -> Result<Response<V>, Error<V>> {
+    if (200..300).contains(&response.status) {
+        return Ok(response);
+    }
+    let what = format!("Request failed with status {}", response.status);
+    let mut error = request.error(Kind::Http, &what);
+    error.status = Some(response.status);
+    error.response = Some(response);
+    Err(error)
+}
+
+/// wx says what went wrong only in `errMsg` (`request:fail timeout`, `request:fail abort`,
+/// `request:fail interrupted`, `request:fail ssl hand shake error`, …).
+pub fn decode_failure<V>(request: &Request<V>, failure: WxFailure) -> Error<V> {
+    let text = failure.err_msg.to_ascii_lowercase();
+    let (kind, what) = if text.contains("timeout") || text.contains("timed out") {
+        (Kind::Timeout, "Timeout")
+    } else if text.contains("abort") {
+        (Kind::Aborted, "Aborted")
+    } else {
+        (Kind::Network, "Network error")
+    };
+    let what = format!("{what} ({})", failure.err_msg);
+    request.error(kind, &what).with_err_msg(Some(failure.err_msg))
+}

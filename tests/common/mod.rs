@@ -1,0 +1,249 @@
+//! A deterministic native platform for the core's tests: scripted responses, a manual clock
+//! whose timers fire only when a test advances it, and counters of what reached "wx".
+#![allow(dead_code)]
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use futures::executor::LocalPool;
+use futures::task::LocalSpawnExt;
+use serde_json::{json, Value as Json};
+use wxhttp::{Platform, Request, Response, Value, WxFailure};
+
+/// The host value of the fake: plain JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct J(pub Json);
+
+impl Value for J {
+    fn text(&self, path: &str) -> Option<String> {
+        let mut at = &self.0;
+        for part in path.split('.') {
+            at = at.get(part)?;
+        }
+        match at {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.as_f64().map_or(n.to_string(), |f| if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { n.to_string() })),
+            Json::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        let header = self.0.get("header")?.as_object()?;
+        header.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str().map(str::to_string))
+    }
+}
+
+/// What the fake "server" answers to one request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Status and JSON body, after `delay` ms of the manual clock.
+    Answer { status: u16, body: Json, header: Json, delay: u32 },
+    /// A wx failure (`request:fail …`) after `delay` ms.
+    Fail { err_msg: String, delay: u32 },
+    /// Never answers (until aborted).
+    Hang,
+}
+
+pub fn ok(body: Json) -> Reply {
+    Reply::Answer { status: 200, body, header: json!({}), delay: 0 }
+}
+
+pub fn status(status: u16) -> Reply {
+    Reply::Answer { status, body: json!({ "code": status }), header: json!({}), delay: 0 }
+}
+
+pub fn fail(err_msg: &str) -> Reply {
+    Reply::Fail { err_msg: err_msg.to_string(), delay: 0 }
+}
+
+impl Reply {
+    pub fn after(self, ms: u32) -> Reply {
+        match self {
+            Reply::Answer { status, body, header, .. } => Reply::Answer { status, body, header, delay: ms },
+            Reply::Fail { err_msg, .. } => Reply::Fail { err_msg, delay: ms },
+            Reply::Hang => Reply::Hang,
+        }
+    }
+}
+
+type Responder = Box<dyn Fn(&Request<J>) -> Reply>;
+
+#[derive(Default)]
+pub struct Counters {
+    pub sent: Cell<u32>,
+    pub in_flight: Cell<u32>,
+    pub max_in_flight: Cell<u32>,
+    pub aborted: Cell<u32>,
+    pub log: RefCell<Vec<Request<J>>>,
+}
+
+pub struct Fake {
+    pub clock: Rc<Clock>,
+    pub counters: Rc<Counters>,
+    responder: RefCell<Responder>,
+}
+
+impl Fake {
+    pub fn new(responder: impl Fn(&Request<J>) -> Reply + 'static) -> Rc<Fake> {
+        Rc::new(Fake {
+            clock: Rc::new(Clock::default()),
+            counters: Rc::new(Counters::default()),
+            responder: RefCell::new(Box::new(responder)),
+        })
+    }
+
+    pub fn respond(&self, responder: impl Fn(&Request<J>) -> Reply + 'static) {
+        *self.responder.borrow_mut() = Box::new(responder);
+    }
+}
+
+/// Counts a request in flight until it answers; dropping it unanswered counts an abort.
+struct InFlight {
+    counters: Rc<Counters>,
+    answered: bool,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let c = &self.counters;
+        c.in_flight.set(c.in_flight.get() - 1);
+        if !self.answered {
+            c.aborted.set(c.aborted.get() + 1);
+        }
+    }
+}
+
+impl Platform for Fake {
+    type Value = J;
+
+    fn send(&self, request: &Request<J>) -> impl Future<Output = Result<Response<J>, WxFailure>> + 'static {
+        let c = self.counters.clone();
+        c.sent.set(c.sent.get() + 1);
+        c.in_flight.set(c.in_flight.get() + 1);
+        c.max_in_flight.set(c.max_in_flight.get().max(c.in_flight.get()));
+        c.log.borrow_mut().push(request.clone());
+        let reply = (self.responder.borrow())(request);
+        let clock = self.clock.clone();
+        let guard = InFlight { counters: c, answered: false };
+        async move {
+            let mut guard = guard; // moved whole: its Drop must run when the future does
+            let result = match reply {
+                Reply::Answer { status, body, header, delay } => {
+                    clock.sleep(delay).await;
+                    Ok(Response { status, raw: J(json!({ "statusCode": status, "header": header, "data": body })) })
+                }
+                Reply::Fail { err_msg, delay } => {
+                    clock.sleep(delay).await;
+                    Err(WxFailure { err_msg, errno: None })
+                }
+                Reply::Hang => futures::future::pending().await,
+            };
+            guard.answered = true;
+            result
+        }
+    }
+
+    fn now(&self) -> f64 {
+        self.clock.now.get()
+    }
+
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + 'static {
+        self.clock.sleep(ms)
+    }
+}
+
+/// A manual clock: time moves only in `advance`, firing due timers in deadline order.
+pub struct Clock {
+    pub now: Cell<f64>,
+    timers: RefCell<Vec<(f64, u64, oneshot::Sender<()>)>>,
+    next_id: Cell<u64>,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock { now: Cell::new(1_700_000_000_000.0), timers: RefCell::new(Vec::new()), next_id: Cell::new(0) }
+    }
+}
+
+impl Clock {
+    pub fn sleep(&self, ms: u32) -> impl Future<Output = ()> + 'static {
+        let (tx, rx) = oneshot::channel();
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        if ms == 0 {
+            let _ = tx.send(());
+        } else {
+            self.timers.borrow_mut().push((self.now.get() + ms as f64, id, tx));
+        }
+        async move {
+            // A dropped sender means the clock itself went away: never fire.
+            if rx.await.is_err() {
+                futures::future::pending::<()>().await
+            }
+        }
+    }
+
+    /// Timers still waiting (cancelled ones included until they would fire).
+    pub fn pending(&self) -> usize {
+        self.timers.borrow().iter().filter(|t| !t.2.is_canceled()).count()
+    }
+
+    /// Moves time forward by `ms`, running the pool after each timer so chained timers fire.
+    pub fn advance(&self, pool: &mut LocalPool, ms: f64) {
+        let target = self.now.get() + ms;
+        loop {
+            pool.run_until_stalled();
+            let due = {
+                let mut timers = self.timers.borrow_mut();
+                timers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                if timers.first().is_some_and(|t| t.0 <= target) { Some(timers.remove(0)) } else { None }
+            };
+            match due {
+                Some((at, _, tx)) => {
+                    self.now.set(self.now.get().max(at));
+                    let _ = tx.send(());
+                }
+                None => break,
+            }
+        }
+        self.now.set(target);
+        pool.run_until_stalled();
+    }
+
+    /// Moves the wall clock without firing timers (a device clock jump).
+    pub fn jump(&self, ms: f64) {
+        self.now.set(self.now.get() + ms);
+    }
+}
+
+/// The outcome slot of a spawned future: `None` until it settles; settling twice panics.
+pub struct Outcome<T>(Rc<RefCell<Option<T>>>);
+
+impl<T> Outcome<T> {
+    pub fn get(&self) -> std::cell::Ref<'_, Option<T>> {
+        self.0.borrow()
+    }
+    pub fn is_settled(&self) -> bool {
+        self.0.borrow().is_some()
+    }
+    pub fn take(&self) -> Option<T> {
+        self.0.borrow_mut().take()
+    }
+}
+
+/// Spawns `future` on the pool and records its single outcome.
+pub fn spawn<T: 'static>(pool: &LocalPool, future: impl Future<Output = T> + 'static) -> Outcome<T> {
+    let slot = Rc::new(RefCell::new(None));
+    let out = slot.clone();
+    pool.spawner()
+        .spawn_local(async move {
+            let value = future.await;
+            assert!(out.borrow().is_none(), "a request settled twice");
+            *out.borrow_mut() = Some(value);
+        })
+        .expect("spawn");
+    Outcome(slot)
+}
