@@ -2,7 +2,7 @@
 //! `Request`. A bad option becomes a `config` error naming it and never reaches `wx.request`.
 
 use crate::error::Error;
-use crate::request::{Method, Request};
+use crate::request::{Method, Request, RetryOption};
 use crate::url;
 
 /// The client-wide options of `createHttp`.
@@ -74,6 +74,11 @@ impl ClientConfig {
             data: options.data,
             extra: options.extra,
             timeout,
+            auth: true,
+            dedupe: true,
+            priority: false,
+            retry: RetryOption::Default,
+            cache_ttl: None,
         };
         for (name, value) in options.header {
             request.set_header(&name, value);

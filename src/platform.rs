@@ -13,8 +13,17 @@ pub trait Value: Clone + Debug + 'static {
     /// The scalar at a dotted path (`data.token`) as text: strings as they are, numbers in
     /// their shortest form (`99997`, not `99997.0`), booleans as `true`/`false`.
     fn text(&self, path: &str) -> Option<String>;
-    /// A response's header, its name compared case-insensitively.
+    /// A response's header (under `header`), its name compared case-insensitively.
     fn header(&self, name: &str) -> Option<String>;
+    /// A field of an object, `None` when absent or when this is no object.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// The size in bytes of this value's JSON text; `None` when JSON cannot hold it.
+    fn json_size(&self) -> Option<usize>;
+    fn number(value: f64) -> Self;
+    fn string(value: &str) -> Self;
+    fn null() -> Self;
+    /// A fresh object with these fields.
+    fn object(fields: Vec<(&str, Self)>) -> Self;
 }
 
 /// How a wx call failed: wx hands plain `{ errMsg, errno }` objects, never `Error`s.
@@ -34,4 +43,17 @@ pub trait Platform: 'static {
     fn now(&self) -> f64;
     /// Resolves after `ms`; dropping it cancels the timer.
     fn sleep(&self, ms: u32) -> impl Future<Output = ()> + 'static;
+
+    /// `wx.login`: a code valid five minutes, single use.
+    fn login_code(&self) -> impl Future<Output = Result<String, WxFailure>> + 'static;
+    /// `wx.checkSession`: `true` while WeChat's session is alive.
+    fn check_session(&self) -> impl Future<Output = bool> + 'static;
+
+    /// `wx.getStorageSync`; `None` for a missing key.
+    fn storage_get(&self, key: &str) -> Option<Self::Value>;
+    /// `wx.setStorageSync`; fails (keeping the old value) past WeChat's limits.
+    fn storage_set(&self, key: &str, value: &Self::Value) -> Result<(), WxFailure>;
+    fn storage_remove(&self, key: &str);
+    /// Every key of the app's storage (`wx.getStorageInfoSync().keys`).
+    fn storage_keys(&self) -> Vec<String>;
 }

@@ -61,6 +61,26 @@ pub struct Request<V> {
     pub extra: Option<V>,
     /// Per attempt, in ms.
     pub timeout: u32,
+    /// `false` (`auth: false`) skips the auth layer.
+    pub auth: bool,
+    /// `false` (`dedupe: false`) opts out of request sharing.
+    pub dedupe: bool,
+    /// Takes the next free slot ahead of queued requests (the login request).
+    pub priority: bool,
+    /// The request's own `retry` option, when it gave one.
+    pub retry: RetryOption,
+    /// `cache: { ttl }` in ms, for a GET served from storage.
+    pub cache_ttl: Option<f64>,
+}
+
+/// A request's `retry` option: absent (client default), `false`, or an explicit limit (which
+/// also allows retrying POST/PATCH).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RetryOption {
+    #[default]
+    Default,
+    Off,
+    Limit(u32),
 }
 
 impl<V> Request<V> {

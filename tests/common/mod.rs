@@ -34,6 +34,30 @@ impl Value for J {
         let header = self.0.get("header")?.as_object()?;
         header.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str().map(str::to_string))
     }
+
+    fn get(&self, key: &str) -> Option<Self> {
+        self.0.get(key).map(|v| J(v.clone()))
+    }
+
+    fn json_size(&self) -> Option<usize> {
+        serde_json::to_string(&self.0).ok().map(|s| s.len())
+    }
+
+    fn number(value: f64) -> Self {
+        J(json!(value))
+    }
+
+    fn string(value: &str) -> Self {
+        J(json!(value))
+    }
+
+    fn null() -> Self {
+        J(Json::Null)
+    }
+
+    fn object(fields: Vec<(&str, Self)>) -> Self {
+        J(Json::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v.0)).collect()))
+    }
 }
 
 /// What the fake "server" answers to one request.
@@ -84,7 +108,21 @@ pub struct Fake {
     pub clock: Rc<Clock>,
     pub counters: Rc<Counters>,
     responder: RefCell<Responder>,
+    /// wx storage: key → value, with WeChat's limits (1 MB a key, 10 MB in all).
+    pub storage: RefCell<std::collections::BTreeMap<String, J>>,
+    /// Makes the next `storage_set` calls fail, like a full disk.
+    pub storage_failures: Cell<u32>,
+    /// Login codes handed out so far, and the next `wx.login` outcomes to fail.
+    pub codes: Cell<u32>,
+    pub login_failures: Cell<u32>,
+    /// How long `wx.login` takes on the manual clock.
+    pub login_delay: Cell<u32>,
+    pub session_alive: Cell<bool>,
+    pub check_sessions: Cell<u32>,
 }
+
+pub const ITEM_LIMIT: usize = 1024 * 1024;
+pub const TOTAL_LIMIT: usize = 10 * 1024 * 1024;
 
 impl Fake {
     pub fn new(responder: impl Fn(&Request<J>) -> Reply + 'static) -> Rc<Fake> {
@@ -92,7 +130,18 @@ impl Fake {
             clock: Rc::new(Clock::default()),
             counters: Rc::new(Counters::default()),
             responder: RefCell::new(Box::new(responder)),
+            storage: RefCell::default(),
+            storage_failures: Cell::new(0),
+            codes: Cell::new(0),
+            login_failures: Cell::new(0),
+            login_delay: Cell::new(0),
+            session_alive: Cell::new(true),
+            check_sessions: Cell::new(0),
         })
+    }
+
+    fn size_of(key: &str, value: &J) -> usize {
+        key.len() + value.json_size().unwrap_or(0)
     }
 
     pub fn respond(&self, responder: impl Fn(&Request<J>) -> Reply + 'static) {
@@ -152,6 +201,57 @@ impl Platform for Fake {
 
     fn sleep(&self, ms: u32) -> impl Future<Output = ()> + 'static {
         self.clock.sleep(ms)
+    }
+
+    fn login_code(&self) -> impl Future<Output = Result<String, WxFailure>> + 'static {
+        let failing = self.login_failures.get() > 0;
+        let outcome = if failing {
+            self.login_failures.set(self.login_failures.get() - 1);
+            Err(WxFailure { err_msg: "login:fail network".into(), errno: None })
+        } else {
+            self.codes.set(self.codes.get() + 1);
+            self.session_alive.set(true);
+            Ok(format!("code-{}", self.codes.get()))
+        };
+        let sleep = self.clock.sleep(self.login_delay.get());
+        async move {
+            sleep.await;
+            outcome
+        }
+    }
+
+    fn check_session(&self) -> impl Future<Output = bool> + 'static {
+        self.check_sessions.set(self.check_sessions.get() + 1);
+        futures::future::ready(self.session_alive.get())
+    }
+
+    fn storage_get(&self, key: &str) -> Option<J> {
+        self.storage.borrow().get(key).cloned()
+    }
+
+    fn storage_set(&self, key: &str, value: &J) -> Result<(), WxFailure> {
+        if self.storage_failures.get() > 0 {
+            self.storage_failures.set(self.storage_failures.get() - 1);
+            return Err(WxFailure { err_msg: "setStorageSync:fail disk full".into(), errno: None });
+        }
+        let size = Fake::size_of(key, value);
+        if size > ITEM_LIMIT {
+            return Err(WxFailure { err_msg: "setStorageSync:fail exceed storage item max length".into(), errno: None });
+        }
+        let others: usize = self.storage.borrow().iter().filter(|(k, _)| *k != key).map(|(k, v)| Fake::size_of(k, v)).sum();
+        if others + size > TOTAL_LIMIT {
+            return Err(WxFailure { err_msg: "setStorageSync:fail exceed storage max size 10MB".into(), errno: None });
+        }
+        self.storage.borrow_mut().insert(key.to_string(), value.clone());
+        Ok(())
+    }
+
+    fn storage_remove(&self, key: &str) {
+        self.storage.borrow_mut().remove(key);
+    }
+
+    fn storage_keys(&self) -> Vec<String> {
+        self.storage.borrow().keys().cloned().collect()
     }
 }
 
