@@ -18,7 +18,8 @@ pub struct Client<P: Platform> {
 
 impl<P: Platform> Client<P> {
     pub fn new(config: ClientConfig, platform: Rc<P>) -> Self {
-        Client { config, stack: stack::build(platform) }
+        let stack = stack::build(platform, &config);
+        Client { config, stack }
     }
 
     /// Runs one request. `abort` settles it with kind `aborted` whatever stage it is in.

@@ -2,17 +2,23 @@
 //! but `wx`) talks to the world only through the `Platform` trait; `wx/` binds it to the JS
 //! glue when compiled to WebAssembly.
 
+pub mod auth;
+pub mod cache;
 pub mod client;
 pub mod error;
+pub mod limit;
 pub mod options;
 pub mod platform;
 pub mod request;
+pub mod retry;
+pub mod share;
 pub mod stack;
+pub mod storage;
 pub mod transport;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]
-mod wx;
+pub mod wx;
 
 pub use client::Client;
 pub use error::{Error, Kind};

@@ -5,23 +5,56 @@
 //! request interceptors (JS) → response cache → request sharing → auth → retry →
 //! concurrency limit → timeout/abort → `wx.request` → response interceptors (JS).
 //!
+//! - sharing above auth: identical GETs waiting for one login share one call;
+//! - auth above retry: a replay after re-login is a fresh logical request with its own retries,
+//!   and the login exchange calls `Below` (retry → limit → transport), never auth itself; it
+//!   sets `priority` to take the next free slot ahead of queued requests;
+//! - retry above limit: a request waiting out its backoff holds no slot;
+//! - limit above transport: the per-attempt timeout starts once a slot is acquired.
+//!
+//! Implemented today: sharing → retry → limit → transport. The cache and auth layers slot in
+//! where `build` says, as `Cache<S>` / `Auth<S>` over an inner `S: Service`.
+//!
 //! Interceptors are JS functions and run in the glue around the whole stack, once per logical
-//! request; abort is the caller dropping the future (see `client.rs`).
+//! request; abort is the caller dropping the future (see `client.rs`): it leaves the limit's
+//! queue, cancels a backoff sleep, drops one sharer's interest, or aborts the `RequestTask`.
 
 use std::future::Future;
 use std::rc::Rc;
 
 use crate::error::Error;
+use crate::limit::Limit;
+use crate::options::ClientConfig;
 use crate::platform::Platform;
 use crate::request::{Request, Response};
+use crate::retry::Retry;
+use crate::share::Share;
 use crate::transport::Transport;
 
 pub trait Service<V> {
     fn call(&self, request: Request<V>) -> impl Future<Output = Result<Response<V>, Error<V>>>;
 }
 
-pub type Stack<P> = Transport<P>;
+/// A service behind an `Rc` is the same service: lets two layers (auth and its login exchange)
+/// hold one inner stack.
+impl<V, S: Service<V> + ?Sized> Service<V> for Rc<S> {
+    fn call(&self, request: Request<V>) -> impl Future<Output = Result<Response<V>, Error<V>>> {
+        (**self).call(request)
+    }
+}
 
-pub fn build<P: Platform>(platform: Rc<P>) -> Stack<P> {
-    Transport::new(platform)
+/// Everything below auth: what the login exchange calls.
+pub type Below<P> = Retry<Limit<Transport<P>>, P>;
+
+/// The whole stack under the interceptors.
+pub type Stack<P> = Share<Below<P>, <P as Platform>::Value>;
+
+/// Builds the stack, innermost first.
+pub fn build<P: Platform>(platform: Rc<P>, config: &ClientConfig) -> Stack<P> {
+    let transport = Transport::new(platform.clone()).with_validate_status(config.validate_status.clone());
+    let limit = Limit::new(transport, config.max_concurrent);
+    let below = Rc::new(Retry::new(limit, config.retry.clone(), platform));
+    // Auth goes here: `let auth = Rc::new(Auth::new(below.clone(), …))`, sharing wrapping it.
+    // Cache goes above sharing: `Cache::new(Share::new(auth), …)`.
+    Share::new(below)
 }

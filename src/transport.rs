@@ -10,13 +10,24 @@ use crate::platform::{Platform, WxFailure};
 use crate::request::{Request, Response};
 use crate::stack::Service;
 
+/// `validateStatus`: which statuses resolve; the others reject with kind `http`.
+pub type ValidateStatus = Rc<dyn Fn(u16) -> bool>;
+
 pub struct Transport<P> {
     platform: Rc<P>,
+    validate_status: Option<ValidateStatus>,
 }
 
 impl<P: Platform> Transport<P> {
+    /// Resolves 2xx statuses only.
     pub fn new(platform: Rc<P>) -> Self {
-        Transport { platform }
+        Transport { platform, validate_status: None }
+    }
+
+    /// Replaces the 2xx rule (`None` keeps it).
+    pub fn with_validate_status(mut self, validate_status: Option<ValidateStatus>) -> Self {
+        self.validate_status = validate_status;
+        self
     }
 }
 
@@ -26,7 +37,7 @@ impl<P: Platform> Service<P::Value> for Transport<P> {
         let timer = self.platform.sleep(request.timeout);
         // Dropping the losing future aborts the RequestTask or clears the timer.
         match select(std::pin::pin!(send), std::pin::pin!(timer)).await {
-            Either::Left((Ok(response), _)) => check_status(&request, response),
+            Either::Left((Ok(response), _)) => check_status(&request, response, self.validate_status.as_deref()),
             Either::Left((Err(failure), _)) => Err(decode_failure(&request, failure)),
             Either::Right(((), _)) => {
                 let what = format!("Timeout of {}ms exceeded", request.timeout);
@@ -36,8 +47,16 @@ impl<P: Platform> Service<P::Value> for Transport<P> {
     }
 }
 
-fn check_status<V>(request: &Request<V>, response: Response<V>) -> Result<Response<V>, Error<V>> {
-    if (200..300).contains(&response.status) {
+fn check_status<V>(
+    request: &Request<V>,
+    response: Response<V>,
+    validate_status: Option<&dyn Fn(u16) -> bool>,
+) -> Result<Response<V>, Error<V>> {
+    let valid = match validate_status {
+        Some(validate) => validate(response.status),
+        None => (200..300).contains(&response.status),
+    };
+    if valid {
         return Ok(response);
     }
     let what = format!("Request failed with status {}", response.status);

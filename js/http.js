@@ -1,0 +1,192 @@
+'use strict'
+// The promise API of SPEC §4 around the Rust core: option splitting, interceptors (JS
+// functions, so they run here, once per logical request, around the whole core stack),
+// abort before the core is reached, and `RequestError`s. Everything else is the core's.
+
+var wxAdapter = require('./wx.js')
+
+// Options the core reads; every other key passes through to wx.request untouched.
+var KNOWN = { url: 1, method: 1, data: 1, params: 1, header: 1, timeout: 1, auth: 1, cache: 1, dedupe: 1, retry: 1 }
+
+function RequestError(fields, config) {
+  var error = new Error(fields.message)
+  error.name = 'RequestError'
+  error.kind = fields.kind
+  error.errMsg = fields.errMsg
+  error.statusCode = fields.statusCode
+  error.response = fields.response ? toResponse(fields.response, config) : undefined
+  error.config = config
+  if (fields.cause !== undefined) error.cause = fields.cause
+  return error
+}
+
+// Recognised across realms (another copy of the library, another page's context).
+function isRequestError(value) {
+  return !!value && value.name === 'RequestError' && typeof value.kind === 'string' && typeof value.message === 'string'
+}
+
+function toResponse(raw, config) {
+  return { data: raw.data, statusCode: raw.statusCode, header: raw.header, config: config }
+}
+
+function describe(config) {
+  var method = config && typeof config.method === 'string' ? config.method.toUpperCase() : 'GET'
+  return method + ' ' + (config && config.url)
+}
+
+function extraOptions(config) {
+  var extra
+  for (var key in config) {
+    if (!KNOWN[key] && Object.prototype.hasOwnProperty.call(config, key)) {
+      extra = extra || {}
+      extra[key] = config[key]
+    }
+  }
+  return extra
+}
+
+function Interceptors() {
+  this.handlers = []
+}
+Interceptors.prototype.use = function (onFulfilled, onRejected) {
+  this.handlers.push({ onFulfilled: onFulfilled, onRejected: onRejected })
+  return this.handlers.length - 1
+}
+Interceptors.prototype.eject = function (id) {
+  if (this.handlers[id]) this.handlers[id] = null
+}
+// Chains the handlers in the order added. A throw becomes kind `interceptor`, except a
+// RequestError passed on unchanged (the usual `err => Promise.reject(err)`).
+Interceptors.prototype.run = function (start, config) {
+  var chain = start
+  var wrap = function (fn) {
+    return fn && function (value) {
+      try {
+        return Promise.resolve(fn(value)).catch(function (e) { throw asInterceptorError(e, config) })
+      } catch (e) {
+        throw asInterceptorError(e, config)
+      }
+    }
+  }
+  this.handlers.forEach(function (h) {
+    if (h) chain = chain.then(wrap(h.onFulfilled), wrap(h.onRejected))
+  })
+  return chain
+}
+
+function asInterceptorError(cause, config) {
+  if (isRequestError(cause)) return cause
+  var text = cause && cause.message ? cause.message : String(cause)
+  return RequestError({ kind: 'interceptor', message: 'Interceptor failed (' + text + '): ' + describe(config), cause: cause }, config)
+}
+
+// `load(wasmPath)` resolves the wasm-bindgen exports; entries differ only in how they load.
+function api(load) {
+  function createHttp(options) {
+    options = options || {}
+    var core = null
+    var starting = null
+    var seq = 0
+    var interceptors = { request: new Interceptors(), response: new Interceptors() }
+
+    // Loads the module and builds the core client once; a failed load is tried again later.
+    function ready() {
+      if (!starting) {
+        starting = Promise.resolve().then(function () {
+          if (typeof options !== 'object') throw { kind: 'config', message: 'Invalid options: createHttp expects an object' }
+          var platform = options.platform || wxAdapter.globalWx()
+          return load(options.wasmPath).then(function (glue) {
+            core = new glue.Http(options, wxAdapter.createAdapter(platform))
+          })
+        }).catch(function (e) {
+          starting = null
+          throw isRequestError(e) ? e : RequestError({ kind: e && e.kind || 'config', message: e && e.message || String(e), cause: e }, undefined)
+        })
+      }
+      return starting
+    }
+
+    function request(config) {
+      if (typeof config === 'string') config = { url: config }
+      var id = ++seq
+      var settled = false
+      var inCore = false
+      var resolvePromise, rejectPromise
+      var promise = new Promise(function (resolve, reject) {
+        resolvePromise = resolve
+        rejectPromise = reject
+      })
+      function settle(ok, value) {
+        if (settled) return
+        settled = true
+        if (ok) resolvePromise(value)
+        else rejectPromise(value)
+      }
+      promise.abort = function () {
+        if (settled) return
+        if (inCore) return core.abort(id) // the core rejects with kind `aborted`
+        settle(false, RequestError({ kind: 'aborted', message: 'Request aborted: ' + describe(config) }, config))
+      }
+      var start = config && typeof config === 'object' ? Promise.resolve(config)
+        : Promise.reject(RequestError({ kind: 'config', message: 'Invalid options: expected an object with `url`' }, config))
+      interceptors.request.run(start, config)
+        .then(function (final) {
+          config = final
+          return ready()
+        })
+        .then(function () {
+          if (settled) return undefined
+          inCore = true
+          return core.request(config, extraOptions(config), id).then(
+            function (raw) { return toResponse(raw, config) },
+            function (fields) { throw RequestError(fields, config) }
+          )
+        })
+        .then(function (response) {
+          if (settled) return undefined
+          return interceptors.response.run(Promise.resolve(response), config)
+        }, function (error) {
+          if (settled || !inCore) throw error
+          return interceptors.response.run(Promise.reject(error), config)
+        })
+        .then(function (response) { settle(true, response) }, function (error) { settle(false, error) })
+      return promise
+    }
+
+    function shorthand(method) {
+      return function (url, options) {
+        return request(merge(options, { url: url, method: method }))
+      }
+    }
+    function withData(method) {
+      return function (url, data, options) {
+        return request(merge(options, { url: url, method: method, data: data }))
+      }
+    }
+
+    return {
+      request: request,
+      get: shorthand('GET'),
+      delete: shorthand('DELETE'),
+      head: shorthand('HEAD'),
+      options: shorthand('OPTIONS'),
+      post: withData('POST'),
+      put: withData('PUT'),
+      patch: withData('PATCH'),
+      interceptors: interceptors,
+      ready: function () { return ready().then(function () {}) },
+    }
+  }
+
+  return { createHttp: createHttp, isRequestError: isRequestError }
+}
+
+function merge(options, fields) {
+  var out = {}
+  var key
+  if (options && typeof options === 'object') for (key in options) out[key] = options[key]
+  for (key in fields) if (fields[key] !== undefined || key === 'url') out[key] = fields[key]
+  return out
+}
+
+module.exports = { api: api, isRequestError: isRequestError }

@@ -1,0 +1,105 @@
+// Types of the wxhttp package (SPEC §4).
+
+export type Method = 'GET' | 'HEAD' | 'OPTIONS' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'TRACE' | 'CONNECT' | Lowercase<'GET' | 'HEAD' | 'OPTIONS' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'TRACE' | 'CONNECT'>
+
+export type ErrorKind = 'network' | 'timeout' | 'http' | 'auth' | 'login' | 'aborted' | 'interceptor' | 'config'
+
+export interface RequestOptions {
+  url: string
+  method?: Method
+  data?: unknown
+  params?: Record<string, string | number | boolean | null | undefined | Array<string | number | boolean>>
+  header?: Record<string, string>
+  /** ms, per attempt */
+  timeout?: number
+  /** `false` skips auth for this request */
+  auth?: boolean
+  cache?: { ttl: number }
+  dedupe?: boolean
+  retry?: false | number | { limit: number }
+  /** Anything else (`dataType`, `responseType`, `enableHttp2`, …) passes through to wx.request. */
+  [passThrough: string]: unknown
+}
+
+export interface Response<T = any> {
+  data: T
+  statusCode: number
+  header: Record<string, string>
+  config: RequestOptions
+}
+
+export interface RequestError extends Error {
+  name: 'RequestError'
+  kind: ErrorKind
+  message: string
+  errMsg?: string
+  statusCode?: number
+  response?: Response
+  config?: RequestOptions
+}
+
+export interface RequestPromise<T> extends Promise<Response<T>> {
+  /** Aborts the request (or takes it out of the queue); it rejects with kind `aborted`. */
+  abort(): void
+}
+
+export interface Interceptors<T> {
+  use(onFulfilled?: (value: T) => T | Promise<T>, onRejected?: (error: any) => any): number
+  eject(id: number): void
+}
+
+export interface HttpOptions {
+  baseURL?: string
+  header?: Record<string, string>
+  timeout?: number
+  maxConcurrent?: number
+  validateStatus?: (status: number) => boolean
+  retry?: false | { limit?: number; methods?: string[]; statuses?: number[]; delay?: number; maxDelay?: number }
+  auth?: AuthOptions
+  storage?: { namespace?: string }
+  /** The `wx` object to use; default: the global `wx`, read only when this is absent. */
+  platform?: object
+  wasmPath?: string
+  debug?: boolean
+}
+
+export interface LoginResult {
+  token: string
+  expiresIn?: number
+  userId?: string
+}
+
+export interface AuthOptions {
+  login: { url: string; method?: Method; tokenPath?: string; expiresInPath?: string; userIdPath?: string }
+    | ((input: { code: string; previousToken: string | null }) => Promise<LoginResult>)
+  header?: string
+  scheme?: string
+  expiredCodes?: Array<number | string>
+  expiredMessages?: string[]
+  expiredStatus?: number[]
+  isExpired?: (response: Response) => boolean
+  maxRelogin?: number
+  checkSession?: boolean
+  refreshAhead?: number
+  origins?: string[]
+  onLoginFailed?: (error: RequestError) => void
+}
+
+type WithoutUrl = Omit<RequestOptions, 'url'>
+
+export interface Http {
+  request<T = any>(options: RequestOptions): RequestPromise<T>
+  get<T = any>(url: string, options?: Omit<WithoutUrl, 'data'>): RequestPromise<T>
+  delete<T = any>(url: string, options?: WithoutUrl): RequestPromise<T>
+  head<T = any>(url: string, options?: Omit<WithoutUrl, 'data'>): RequestPromise<T>
+  options<T = any>(url: string, options?: WithoutUrl): RequestPromise<T>
+  post<T = any>(url: string, data?: unknown, options?: WithoutUrl): RequestPromise<T>
+  put<T = any>(url: string, data?: unknown, options?: WithoutUrl): RequestPromise<T>
+  patch<T = any>(url: string, data?: unknown, options?: WithoutUrl): RequestPromise<T>
+  interceptors: { request: Interceptors<RequestOptions>; response: Interceptors<Response> }
+  /** Resolves once the wasm module has loaded. */
+  ready(): Promise<void>
+}
+
+export function createHttp(options?: HttpOptions): Http
+export function isRequestError(value: unknown): value is RequestError

@@ -1,0 +1,6 @@
+// ESM entry for bundlers and Node's `import`: the CommonJS build re-exported.
+import wxhttp from './index.js'
+
+export const createHttp = wxhttp.createHttp
+export const isRequestError = wxhttp.isRequestError
+export default wxhttp

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# cargo → wasm-bindgen → wasm-opt (MVP lowering) → MVP validation → dist/ and miniprogram_dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+WASM=target/wasm32-unknown-unknown/release/wxhttp.wasm
+
+# Older iOS engines accept MVP + mutable-globals only. Rust's wasm32 defaults add
+# reference-types and multivalue (turned off here, for this build only: wasm-pack test needs
+# them) and bulk-memory, sign-ext and nontrapping-fptoint (lowered by wasm-opt below, since
+# the precompiled std contains them).
+RUSTFLAGS="-C target-feature=-multivalue,-reference-types" \
+  cargo build --release --lib --target wasm32-unknown-unknown
+
+rm -rf build && mkdir -p build
+wasm-bindgen --target no-modules --omit-default-module-path --out-dir build/bindgen "$WASM"
+wasm-opt build/bindgen/wxhttp_bg.wasm -Oz \
+  --enable-mutable-globals --enable-bulk-memory --enable-bulk-memory-opt --enable-sign-ext \
+  --enable-nontrapping-float-to-int \
+  --signext-lowering --llvm-nontrapping-fptoint-lowering --llvm-memory-copy-fill-lowering \
+  -o build/wxhttp_bg.wasm
+# Parsing with only MVP + mutable-globals enabled validates: any other feature fails here.
+if ! wasm-opt build/wxhttp_bg.wasm --mvp-features --enable-mutable-globals -o /dev/null; then
+  echo "build: build/wxhttp_bg.wasm is not WebAssembly MVP + mutable-globals" >&2
+  exit 1
+fi
+node scripts/package.js

@@ -1,0 +1,153 @@
+//! The response cache (SPEC §8): the outermost layer of the stack, so a hit costs no sharing, no
+//! token and no `wx.request`. A GET with `cache_ttl` is looked up in storage and, on a miss, its
+//! successful answer (wx's `{ statusCode, header, data, … }` kept whole) is stored with that TTL.
+//!
+//! # Keys
+//!
+//! Entries live in their own storage namespace, `<namespace>:cache` (so inside the client's
+//! namespace: `wxhttp:cache:<user>:<hash>`), where
+//! - `<user>` is the identity the `user` function gives when the request starts, with `%` and `:`
+//!   percent-escaped; empty for anonymous (no identity, or an empty one). One account never sees
+//!   another's entries, and `drop_user` finds a user's entries by this prefix.
+//! - `<hash>` is the 64-bit FNV-1a, in 16 hex digits, of the request's *description*: the method,
+//!   the URL with its query, the headers that change the answer — `accept`, `accept-language`,
+//!   `content-type` (never the auth header: the identity stands for it) — and the pass-through
+//!   options that change the answer's shape, `responseType` and `dataType`. The description is
+//!   stored beside the response and compared on read, so a hash collision is a miss, never
+//!   another URL's answer.
+//!
+//! The stored value is `{ "request": <description>, "response": <wx's success result> }` in a
+//! storage envelope (see `storage.rs`).
+//!
+//! # Rules
+//! - Only a GET with `cache_ttl > 0` and no `data` is cached (wx appends a GET's `data` to the
+//!   query, and a host value cannot be hashed here: use `params`). Anything else goes to inner.
+//! - Only a 2xx answer is stored, and only when the identity is the same when the request started
+//!   and when it answered: an answer that straddles a login, a logout or an account switch is
+//!   never filed under the wrong user.
+//! - A failed cache write never fails the request; on a full storage the cache sweeps its own
+//!   expired entries and tries once more.
+
+use std::rc::Rc;
+
+use crate::error::Error;
+use crate::platform::{Platform, Value};
+use crate::request::{Method, Request, Response};
+use crate::stack::Service;
+use crate::storage::{Storage, StorageError};
+
+/// Headers that change a GET's answer and so its cache key, lower case, in key order.
+pub const VARY_HEADERS: [&str; 3] = ["accept", "accept-language", "content-type"];
+/// Pass-through `wx.request` options that change the answer's shape.
+const VARY_OPTIONS: [&str; 2] = ["responseType", "dataType"];
+
+pub struct Cache<P: Platform, S> {
+    inner: Rc<S>,
+    storage: Storage<P>,
+    user: Rc<dyn Fn() -> Option<String>>,
+}
+
+impl<P: Platform, S> Cache<P, S> {
+    /// `namespace` is the client's storage namespace; `user` returns the current identity (the
+    /// auth layer's user id), `None` when anonymous, e.g. `move || cell.borrow().clone()`.
+    pub fn new(inner: Rc<S>, platform: Rc<P>, namespace: &str, user: impl Fn() -> Option<String> + 'static) -> Self {
+        let storage = Storage::new(platform, &format!("{namespace}:cache"));
+        Cache { inner, storage, user: Rc::new(user) }
+    }
+
+    /// Drops every entry of `user` (`None`: the anonymous ones): `http.logout()`, account switch.
+    pub fn drop_user(&self, user: Option<&str>) {
+        let prefix = format!("{}:", user_segment(user));
+        for key in self.storage.keys().into_iter().filter(|k| k.starts_with(&prefix)) {
+            self.storage.remove(&key);
+        }
+    }
+
+    /// Drops every cached response, of every user.
+    pub fn clear(&self) {
+        self.storage.clear();
+    }
+
+    /// Removes expired cached responses; returns how many.
+    pub fn sweep(&self) -> usize {
+        self.storage.sweep()
+    }
+
+    /// The storage key and the description of a cacheable request, `None` when not cacheable.
+    fn key_of(&self, request: &Request<P::Value>) -> Option<(String, String, f64)> {
+        let ttl = request.cache_ttl.filter(|t| *t > 0.0)?;
+        let has_data = request.data.as_ref().is_some_and(|d| d.json_size() != P::Value::null().json_size());
+        if request.method != Method::Get || has_data {
+            return None;
+        }
+        let description = describe(request);
+        let user = (self.user)();
+        let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
+        Some((key, description, ttl))
+    }
+
+    fn lookup(&self, key: &str, description: &str) -> Option<Response<P::Value>> {
+        let stored = self.storage.get(key)?;
+        if stored.text("request").as_deref() != Some(description) {
+            return None;
+        }
+        let status = stored.text("response.statusCode")?.parse::<u16>().ok()?;
+        Some(Response { status, raw: stored.get("response")? })
+    }
+
+    fn store(&self, key: &str, description: &str, response: &Response<P::Value>, ttl: f64) {
+        let entry = P::Value::object(vec![("request", P::Value::string(description)), ("response", response.raw.clone())]);
+        if let Err(StorageError::QuotaExceeded { .. }) = self.storage.set(key, &entry, Some(ttl)) {
+            if self.storage.sweep() > 0 {
+                let _ = self.storage.set(key, &entry, Some(ttl));
+            }
+        }
+        // Any other failure (too large, not JSON, wx refusing) just leaves the answer uncached.
+    }
+}
+
+type V<P> = <P as Platform>::Value;
+
+impl<P: Platform, S: Service<V<P>>> Service<V<P>> for Cache<P, S> {
+    async fn call(&self, request: Request<V<P>>) -> Result<Response<V<P>>, Error<V<P>>> {
+        let Some((key, description, ttl)) = self.key_of(&request) else {
+            return self.inner.call(request).await;
+        };
+        if let Some(response) = self.lookup(&key, &description) {
+            return Ok(response);
+        }
+        let user = (self.user)();
+        let response = self.inner.call(request).await?;
+        if (200..300).contains(&response.status) && (self.user)() == user {
+            self.store(&key, &description, &response, ttl);
+        }
+        Ok(response)
+    }
+}
+
+/// What makes two GETs the same for the cache, as readable text.
+fn describe<T: Value>(request: &Request<T>) -> String {
+    let mut text = format!("{} {}", request.method.as_str(), request.url);
+    for name in VARY_HEADERS {
+        if let Some(value) = request.header(name) {
+            text.push_str(&format!("\n{name}: {value}"));
+        }
+    }
+    for name in VARY_OPTIONS {
+        if let Some(value) = request.extra.as_ref().and_then(|extra| extra.text(name)) {
+            text.push_str(&format!("\n{name}: {value}"));
+        }
+    }
+    text
+}
+
+/// The user's key segment: empty when anonymous, else the id with `%` and `:` escaped so that
+/// no id can reach into another's prefix.
+fn user_segment(user: Option<&str>) -> String {
+    user.unwrap_or("").replace('%', "%25").replace(':', "%3A")
+}
+
+/// 64-bit FNV-1a: small, stable across versions and platforms (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,61 @@
+//! The wasm-bindgen boundary: `Platform` over the JS adapter the glue builds from `wx`
+//! (`js/wx.js`), `Value` over `JsValue`, and the exported `Http` the glue drives.
+//! Data stays in JS: Rust holds handles and reads only the fields it decides on.
+
+pub mod convert;
+pub mod platform;
+mod value;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::future::AbortHandle;
+use wasm_bindgen::prelude::*;
+
+use crate::client::Client;
+pub use platform::{Adapter, JsPlatform};
+
+/// One client of `createHttp`. Methods clone an `Rc` and return a promise; nothing borrows
+/// `self` across an await.
+#[wasm_bindgen]
+pub struct Http {
+    client: Rc<Client<JsPlatform>>,
+    aborts: Rc<RefCell<HashMap<u32, AbortHandle>>>,
+}
+
+#[wasm_bindgen]
+impl Http {
+    /// Reads the client options; a bad one throws a `config` error object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &JsValue, adapter: Adapter) -> Result<Http, JsValue> {
+        let config = convert::client_config(config).map_err(|e| convert::error_to_js(&e))?;
+        let platform = Rc::new(JsPlatform::new(adapter));
+        Ok(Http { client: Rc::new(Client::new(config, platform)), aborts: Rc::default() })
+    }
+
+    /// Runs one request; resolves with wx's success result, rejects with an error object
+    /// `{ kind, message, errMsg, statusCode, response }`. `id` names it for `abort`.
+    pub fn request(&self, options: &JsValue, extra: JsValue, id: u32) -> js_sys::Promise {
+        let options = convert::request_options(options, extra);
+        let client = self.client.clone();
+        let aborts = self.aborts.clone();
+        let (handle, registration) = AbortHandle::new_pair();
+        aborts.borrow_mut().insert(id, handle);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let result = match options {
+                Ok(options) => client.request(options, Some(registration)).await,
+                Err(error) => Err(error),
+            };
+            aborts.borrow_mut().remove(&id);
+            result.map(|response| response.raw).map_err(|e| convert::error_to_js(&e))
+        })
+    }
+
+    /// Aborts the request `id` if it has not settled yet.
+    pub fn abort(&self, id: u32) {
+        if let Some(handle) = self.aborts.borrow_mut().remove(&id) {
+            handle.abort();
+        }
+    }
+}
