@@ -33,7 +33,12 @@
       var eq = parts[i].indexOf('=');
       var k = eq < 0 ? parts[i] : parts[i].slice(0, eq);
       var v = eq < 0 ? '' : parts[i].slice(eq + 1);
-      out[decodeComponent(k)] = decodeComponent(v);
+      k = decodeComponent(k);
+      v = decodeComponent(v);
+      // A repeated key (`tags=a&tags=b`) reads as a list, as most servers do.
+      if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
+      else if (Array.isArray(out[k])) out[k].push(v);
+      else out[k] = [out[k], v];
     }
     return out;
   }

@@ -1,0 +1,20 @@
+// Type-checks tests/types/*.ts against the installed package's typings with tsc.
+'use strict'
+const fs = require('fs')
+const os = require('os')
+const path = require('path')
+const { spawnSync } = require('child_process')
+
+const pkg = path.resolve(process.argv[2] || path.join(__dirname, '../..'))
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wxhttp-types-'))
+fs.mkdirSync(path.join(work, 'node_modules'))
+fs.symlinkSync(pkg, path.join(work, 'node_modules', 'wxhttp'))
+const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.ts'))
+for (const f of files) fs.copyFileSync(path.join(__dirname, f), path.join(work, f))
+const tsc = path.join(__dirname, '../../node_modules/typescript/bin/tsc')
+const run = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2020', ...files], { cwd: work, encoding: 'utf8' })
+process.stdout.write(run.stdout)
+process.stderr.write(run.stderr)
+fs.rmSync(work, { recursive: true, force: true })
+if (run.status !== 0) process.exit(1)
+console.log(`${files.length} passed, 0 failed`)

@@ -1,0 +1,25 @@
+// Compiled with `tsc --noEmit --strict` against the installed package's typings: the
+// documented usage must type-check, and misuse marked @ts-expect-error must not.
+import { createHttp, isRequestError, type Response, type RequestError } from 'wxhttp'
+
+const http = createHttp({ baseURL: 'https://api.example.com', timeout: 5000, retry: { limit: 1 }, auth: { login: { url: '/auth/login' } } })
+interface User { id: string }
+const pending = http.get<User>('/me', { params: { q: 'x', tags: ['a', 'b'] }, dataType: 'json' })
+pending.abort()
+pending.then((res: Response<User>) => res.data.id.toUpperCase())
+http.post('/items', { name: 'x' }, { retry: 2 })
+const id: number = http.interceptors.request.use((config) => ({ ...config, header: { ...config.header, 'X-A': '1' } }))
+http.interceptors.request.eject(id)
+http.request({ url: '/x', method: 'post', cache: { ttl: 1000 }, auth: false, dedupe: false })
+try { /* */ } catch (e) {
+  if (isRequestError(e)) {
+    const err: RequestError = e
+    const kind: 'network' | 'timeout' | 'http' | 'auth' | 'login' | 'aborted' | 'interceptor' | 'config' = err.kind
+    void kind
+  }
+}
+createHttp({ auth: { login: async ({ code, previousToken }) => ({ token: code + (previousToken ?? ''), expiresIn: 7200 }) } })
+// @ts-expect-error: unknown method
+http.request({ url: '/x', method: 'FETCH' })
+// @ts-expect-error: timeout is a number
+createHttp({ timeout: '5s' })
