@@ -71,7 +71,7 @@ function targetDir(to, root) {
   let raw = to === null ? DEFAULT_DIR : to
   if (path.isAbsolute(raw)) {
     const relative = path.relative(root, path.resolve(raw))
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    if (relative === '..' || relative.startsWith('..' + path.sep) || path.isAbsolute(relative)) {
       throw new UsageError(`--to is a folder relative to the mini-program root (e.g. --to static/wasm); "${raw}" is outside ${root}`)
     }
     raw = relative

@@ -43,16 +43,69 @@ const VARY_OPTIONS: [&str; 2] = ["responseType", "dataType"];
 
 pub struct Cache<P: Platform, S> {
     inner: Rc<S>,
-    storage: Storage<P>,
+    entries: CacheEntries<P>,
     user: Rc<dyn Fn() -> Option<String>>,
 }
 
 impl<P: Platform, S> Cache<P, S> {
-    /// `namespace` is the client's storage namespace; `user` returns the current identity (the
-    /// auth layer's user id), `None` when anonymous, e.g. `move || cell.borrow().clone()`.
+    /// `namespace` is the client's storage namespace; `user` returns the current identity, `None`
+    /// when anonymous: `Auth::user_source()`, or e.g. `move || cell.borrow().clone()`.
     pub fn new(inner: Rc<S>, platform: Rc<P>, namespace: &str, user: impl Fn() -> Option<String> + 'static) -> Self {
-        let storage = Storage::new(platform, &format!("{namespace}:cache"));
-        Cache { inner, storage, user: Rc::new(user) }
+        Cache { inner, entries: CacheEntries::new(platform, namespace), user: Rc::new(user) }
+    }
+
+    /// A handle on the stored entries, for hooks built before the cache (auth's
+    /// `on_user_change`, `http.logout()`).
+    pub fn entries(&self) -> CacheEntries<P> {
+        self.entries.clone()
+    }
+
+    /// Drops every entry of `user` (`None`: the anonymous ones).
+    pub fn drop_user(&self, user: Option<&str>) {
+        self.entries.drop_user(user);
+    }
+
+    /// Drops every cached response, of every user.
+    pub fn clear(&self) {
+        self.entries.clear();
+    }
+
+    /// Removes expired cached responses; returns how many.
+    pub fn sweep(&self) -> usize {
+        self.entries.sweep()
+    }
+
+    /// The storage key, the description and the TTL of a cacheable request.
+    fn key_of(&self, request: &Request<P::Value>) -> Option<(String, String, f64)> {
+        let ttl = request.cache_ttl.filter(|t| *t > 0.0)?;
+        let has_data = request.data.as_ref().is_some_and(|d| d.json_size() != P::Value::null().json_size());
+        if request.method != Method::Get || has_data {
+            return None;
+        }
+        let description = describe(request);
+        let user = (self.user)();
+        let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
+        Some((key, description, ttl))
+    }
+}
+
+/// The cache's entries in storage (namespace `<namespace>:cache`). Cheap to clone; every clone
+/// sees the same entries. Built alone (`CacheEntries::new`) it serves hooks that exist before
+/// the cache layer does: the auth layer's `on_user_change` drops the previous user's entries
+/// (L9), and `http.logout()` drops the user's (or all, with `clear`).
+pub struct CacheEntries<P: Platform> {
+    storage: Storage<P>,
+}
+
+impl<P: Platform> Clone for CacheEntries<P> {
+    fn clone(&self) -> Self {
+        CacheEntries { storage: self.storage.clone() }
+    }
+}
+
+impl<P: Platform> CacheEntries<P> {
+    pub fn new(platform: Rc<P>, namespace: &str) -> Self {
+        CacheEntries { storage: Storage::new(platform, &format!("{namespace}:cache")) }
     }
 
     /// Drops every entry of `user` (`None`: the anonymous ones): `http.logout()`, account switch.
@@ -71,19 +124,6 @@ impl<P: Platform, S> Cache<P, S> {
     /// Removes expired cached responses; returns how many.
     pub fn sweep(&self) -> usize {
         self.storage.sweep()
-    }
-
-    /// The storage key and the description of a cacheable request, `None` when not cacheable.
-    fn key_of(&self, request: &Request<P::Value>) -> Option<(String, String, f64)> {
-        let ttl = request.cache_ttl.filter(|t| *t > 0.0)?;
-        let has_data = request.data.as_ref().is_some_and(|d| d.json_size() != P::Value::null().json_size());
-        if request.method != Method::Get || has_data {
-            return None;
-        }
-        let description = describe(request);
-        let user = (self.user)();
-        let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
-        Some((key, description, ttl))
     }
 
     fn lookup(&self, key: &str, description: &str) -> Option<Response<P::Value>> {
@@ -113,13 +153,13 @@ impl<P: Platform, S: Service<V<P>>> Service<V<P>> for Cache<P, S> {
         let Some((key, description, ttl)) = self.key_of(&request) else {
             return self.inner.call(request).await;
         };
-        if let Some(response) = self.lookup(&key, &description) {
+        if let Some(response) = self.entries.lookup(&key, &description) {
             return Ok(response);
         }
         let user = (self.user)();
         let response = self.inner.call(request).await?;
         if (200..300).contains(&response.status) && (self.user)() == user {
-            self.store(&key, &description, &response, ttl);
+            self.entries.store(&key, &description, &response, ttl);
         }
         Ok(response)
     }

@@ -30,10 +30,12 @@
 //!
 //! Limits are WeChat's: 1 MB (`1024 * 1024` bytes) for a key plus its JSON, 10 MB in all. The
 //! per-key limit is checked up front on the envelope (never writing); the total is left to the
-//! platform, whose refusal keeps the old value. The envelope costs
-//! `ENVELOPE_OVERHEAD_MAX` bytes at most on top of the key and the value's JSON, so the largest
-//! value that always fits is `ITEM_LIMIT - ENVELOPE_OVERHEAD_MAX - (namespace + ":" + key).len()`
-//! bytes of JSON (measured in `tests/storage.rs`).
+//! platform, whose refusal keeps the old value. The envelope adds at most
+//! `ENVELOPE_OVERHEAD_MAX` (91) bytes to the value's JSON; with today's 13-digit timestamps on a
+//! JS host it adds 67 with a TTL (58 without). So under `wxhttp:k` the largest value is
+//! 1 048 576 − 8 − 67 = 1 048 501 bytes of JSON on a JS host, and 1 048 495 on the native fake,
+//! which writes `1.0` and `1700000000000.0` (measured in `tests/storage.rs`). Values up to
+//! `ITEM_LIMIT - ENVELOPE_OVERHEAD_MAX - full_key.len()` bytes always fit.
 //!
 //! Namespaces nest: `"wxhttp:cache"` lies inside `"wxhttp"`, so the outer `clear()` also clears
 //! the inner one, and the outer `keys()` lists `cache:…`. The library never touches a key outside
@@ -43,16 +45,17 @@ use std::rc::Rc;
 
 use crate::platform::{Platform, Value};
 
+mod envelope;
+
+use envelope::{read, Entry};
+pub use envelope::VERSION;
+
 /// WeChat's limit for one key: the key's bytes plus its JSON.
 pub const ITEM_LIMIT: usize = 1024 * 1024;
 /// WeChat's limit for the whole app's storage.
 pub const TOTAL_LIMIT: usize = 10 * 1024 * 1024;
-/// The format version this library writes and reads.
-pub const VERSION: f64 = 1.0;
-/// The most bytes the envelope adds to the value's JSON: 40 bytes of names and punctuation in
-/// `{"wxhttp":,"expires":,"saved":,"value":}`, the version (`1`, or `1.0` on some hosts) and two
-/// numbers of at most 24 bytes each (`-1.7976931348623157e+308`). With today's 13-digit
-/// timestamps a JS host spends 67 bytes with a TTL and 58 without.
+/// The most bytes the envelope adds to the value's JSON: 40 of names and punctuation, the
+/// version (`1`, or `1.0` on some hosts) and two numbers of at most 24 bytes each.
 pub const ENVELOPE_OVERHEAD_MAX: usize = 40 + 3 + 2 * 24;
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -99,21 +102,13 @@ impl<P: Platform> Storage<P> {
         let Some(value_size) = value.json_size() else {
             return Err(StorageError::NotJson { key: key.to_string() });
         };
-        let ttl = ttl_ms.filter(|t| *t != f64::INFINITY);
-        if ttl.is_some_and(f64::is_nan) {
+        if ttl_ms.is_some_and(f64::is_nan) {
             return Err(StorageError::Failed { key: key.to_string(), err_msg: "the ttl is NaN".into() });
         }
-        let saved = self.platform.now();
-        let expires = match ttl {
-            Some(ttl) => P::Value::number(saved + ttl),
-            None => P::Value::null(),
-        };
-        let envelope = P::Value::object(vec![
-            ("wxhttp", P::Value::number(VERSION)),
-            ("expires", expires),
-            ("saved", P::Value::number(saved)),
-            ("value", value.clone()),
-        ]);
+        // A negative TTL is 0 (`expires == saved`, already expired): `-∞` must not reach JSON,
+        // which would write it as `null`, "no expiry".
+        let ttl = ttl_ms.filter(|t| *t != f64::INFINITY).map(|t| t.max(0.0));
+        let envelope = envelope::wrap(value, self.platform.now(), ttl);
         let full = self.full_key(key);
         // Envelope sizes are exact where the host answers; else the bound is used.
         let envelope_size = envelope.json_size().unwrap_or(value_size + ENVELOPE_OVERHEAD_MAX);
@@ -189,68 +184,4 @@ impl<P: Platform> Storage<P> {
         full.push_str(key);
         full
     }
-}
-
-enum Entry<V> {
-    Live(V),
-    Expired,
-    Unreadable,
-}
-
-/// Decodes a stored envelope at time `now` without ever panicking on foreign data.
-fn read<V: Value>(stored: &V, now: f64) -> Entry<V> {
-    if number(stored, "wxhttp") != Field::Number(VERSION) {
-        return Entry::Unreadable;
-    }
-    let Field::Number(saved) = number(stored, "saved") else {
-        return Entry::Unreadable;
-    };
-    let Some(value) = stored.get("value") else {
-        return Entry::Unreadable;
-    };
-    match number(stored, "expires") {
-        Field::Null => Entry::Live(value),
-        Field::Number(expires) => {
-            let ttl = expires - saved;
-            if now >= expires || saved - now > ttl {
-                Entry::Expired
-            } else {
-                Entry::Live(value)
-            }
-        }
-        Field::Wrong => Entry::Unreadable,
-    }
-}
-
-#[derive(PartialEq)]
-enum Field {
-    Number(f64),
-    Null,
-    Wrong,
-}
-
-/// A field that must be a finite number (or `null`), read through `Value`'s narrow interface.
-fn number<V: Value>(object: &V, name: &str) -> Field {
-    let Some(field) = object.get(name) else {
-        return Field::Wrong;
-    };
-    let size = field.json_size();
-    let Some(text) = object.text(name) else {
-        // No scalar: `null`, an object or an array. Only `null` is 4 bytes of JSON and has no
-        // text… except 4-byte arrays (`[12]`), which the trait cannot tell apart; they read as
-        // "no expiry", which only a hand-made entry can contain.
-        return if size.is_some() && size == V::null().json_size() { Field::Null } else { Field::Wrong };
-    };
-    let numeric = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
-    let Some(value) = text.parse::<f64>().ok().filter(|v| numeric && v.is_finite()) else {
-        return Field::Wrong;
-    };
-    // A string's JSON is its text quoted; a number's is its text (on JS hosts). Ambiguous only
-    // where the host writes numbers quoted-length (`1.0`), and then the number is taken.
-    let as_string = V::string(&text).json_size();
-    let as_number = V::number(value).json_size();
-    if size.is_none() || (size == as_string && size != as_number) {
-        return Field::Wrong;
-    }
-    Field::Number(value)
 }

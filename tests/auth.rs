@@ -58,9 +58,10 @@ fn concurrent_cold_start_logs_in_once() {
     let outcomes: Vec<_> = (0..50).map(|i| call(&pool, &auth, &format!("/items/{i}"))).collect();
     pool.run_until_stalled();
     assert_eq!(fake.codes.get(), 1, "one wx.login");
+    fake.clock.advance(&mut pool, 10.0);
     assert_eq!(server.logins(), 1, "one login request");
     assert!(server.business.borrow().is_empty(), "nothing is sent before the token arrives");
-    fake.clock.advance(&mut pool, 60.0);
+    fake.clock.advance(&mut pool, 50.0);
     for outcome in settle_all(&outcomes) {
         assert_eq!(body(&outcome)["code"], 0);
     }
@@ -112,6 +113,7 @@ fn explicit_login_joins_the_login_in_flight() {
     assert!(joined.take().unwrap().is_ok());
     assert!(request.take().unwrap().is_ok());
     assert_eq!(server.logins(), 1);
+    server.login_delay.set(0);
     // With no login in flight, `login()` starts one, sending the current token as previous.
     pool.run_until(auth.login()).unwrap();
     assert_eq!(server.logins(), 2);
@@ -217,6 +219,8 @@ fn late_expired_answer_after_relogin_replays_without_login() {
     assert!(fast.take().unwrap().is_ok());
     assert_eq!(server.logins(), 2);
     fake.clock.advance(&mut pool, 1000.0);
+    assert_eq!(server.logins(), 2, "the late answer causes no second login");
+    fake.clock.advance(&mut pool, 1000.0); // the replay takes its own 1000 ms
     assert!(slow.take().unwrap().is_ok());
     assert_eq!(server.logins(), 2, "the late answer causes no second login");
     assert_eq!(server.business.borrow().last().unwrap().as_deref(), Some("T2"), "replayed with the current token");
@@ -232,7 +236,7 @@ fn late_expired_answer_does_not_invalidate_the_newer_token() {
     let fast = call(&pool, &auth, "/fast");
     fake.clock.advance(&mut pool, 10.0);
     assert!(fast.take().unwrap().is_ok());
-    fake.clock.advance(&mut pool, 1000.0);
+    fake.clock.advance(&mut pool, 2000.0);
     assert!(slow.take().unwrap().is_ok());
     assert_eq!(auth.token().as_deref(), Some("T2"));
     let next = call(&pool, &auth, "/next");
@@ -243,7 +247,10 @@ fn late_expired_answer_does_not_invalidate_the_newer_token() {
 
 // L4 ------------------------------------------------------------------------------------------
 
-fn failure_hook() -> (Rc<Cell<u32>>, Rc<RefCell<Vec<String>>>, impl FnOnce(&mut AuthConfig<J>)) {
+type Messages = Rc<RefCell<Vec<String>>>;
+
+/// An `on_login_failed` hook counting its calls and keeping the messages.
+fn failure_hook() -> (Rc<Cell<u32>>, Messages, impl FnOnce(&mut AuthConfig<J>)) {
     let calls = Rc::new(Cell::new(0));
     let messages = Rc::new(RefCell::new(Vec::new()));
     let (c, m) = (calls.clone(), messages.clone());
@@ -285,13 +292,36 @@ fn failed_login_rejects_all_waiters_and_calls_hook_once() {
 }
 
 #[test]
+fn wx_login_that_never_answers_times_out_with_login() {
+    let (calls, _, adjust) = failure_hook();
+    let (server, fake, auth) = setup(move |c| {
+        adjust(c);
+        c.login_timeout = 5000;
+    });
+    fake.login_delay.set(u32::MAX);
+    let mut pool = LocalPool::new();
+    let outcome = call(&pool, &auth, "/a");
+    fake.clock.advance(&mut pool, 4999.0);
+    assert!(!outcome.is_settled());
+    fake.clock.advance(&mut pool, 1.0);
+    let error = outcome.take().unwrap().unwrap_err();
+    assert_eq!(error.kind, Kind::Login);
+    assert!(error.message.contains("wx.login gave no code within 5000ms"), "{}", error.message);
+    assert_eq!(calls.get(), 1);
+    fake.login_delay.set(0);
+    warm(&mut pool, &auth);
+    assert_eq!(server.logins(), 1);
+}
+
+#[test]
 fn login_endpoint_error_rejects_with_login() {
     let (calls, _, adjust) = failure_hook();
-    let (server, _fake, auth) = setup(adjust);
+    let (server, fake, auth) = setup(adjust);
     server.login_errors.set(1);
+    server.login_delay.set(10);
     let mut pool = LocalPool::new();
     let outcomes: Vec<_> = (0..3).map(|_| call(&pool, &auth, "/a")).collect();
-    pool.run_until_stalled();
+    fake.clock.advance(&mut pool, 10.0);
     for outcome in settle_all(&outcomes) {
         let error = outcome.unwrap_err();
         assert_eq!(error.kind, Kind::Login);
@@ -299,6 +329,8 @@ fn login_endpoint_error_rejects_with_login() {
         assert!(error.message.contains("status 500"), "{}", error.message);
     }
     assert_eq!(calls.get(), 1);
+    assert_eq!(server.logins(), 1);
+    server.login_delay.set(0);
     warm(&mut pool, &auth);
     assert_eq!(server.logins(), 2);
 }
@@ -581,7 +613,9 @@ fn logout_during_a_login_rejects_its_waiters() {
     fake.clock.advance(&mut pool, 100.0);
     assert_eq!(outcome.take().unwrap().unwrap_err().kind, Kind::Login);
     assert_eq!(auth.token(), None, "the login that finished after logout is not installed");
+    server.login_delay.set(0);
     warm(&mut pool, &auth);
+    assert_eq!(auth.token().as_deref(), Some("T2"));
 }
 
 // L7 ------------------------------------------------------------------------------------------
@@ -670,6 +704,27 @@ fn background_refresh_can_be_driven_by_the_client() {
     spawn(&pool, background);
     fake.clock.advance(&mut pool, 100.0);
     assert_eq!(auth.token().as_deref(), Some("T2"));
+}
+
+#[test]
+fn with_a_spawner_the_background_refresh_completes_on_its_own() {
+    let pool = LocalPool::new();
+    let spawner = pool.spawner();
+    let (server, fake, auth) = setup(move |c| {
+        c.refresh_ahead = 1000.0;
+        c.spawn = Some(Rc::new(move |login| futures::task::LocalSpawnExt::spawn_local(&spawner, login).unwrap()));
+    });
+    let mut pool = pool;
+    server.expires_in.set(Some(10.0));
+    server.revoke_on_login.set(false);
+    warm(&mut pool, &auth);
+    server.login_delay.set(100);
+    fake.clock.advance(&mut pool, 9000.0);
+    warm(&mut pool, &auth); // answered at once, with T1; the refresh is left to the spawner
+    assert_eq!(auth.token().as_deref(), Some("T1"));
+    fake.clock.advance(&mut pool, 100.0);
+    assert_eq!(auth.token().as_deref(), Some("T2"));
+    assert_eq!(server.logins(), 2);
 }
 
 #[test]
@@ -769,4 +824,36 @@ fn the_token_never_appears_in_errors_or_debug_output() {
     assert!(!format!("{session:?}").contains("SECRET"));
     let output = LoginOutput { token: "SECRET".into(), expires_in: None, user_id: None };
     assert!(!format!("{output:?}").contains("SECRET"));
+}
+
+// Composition -----------------------------------------------------------------------------------
+
+#[test]
+fn login_takes_the_next_free_slot_over_the_real_layers_below() {
+    use wxhttp::auth::Auth;
+    use wxhttp::limit::Limit;
+    use wxhttp::retry::{Retry, RetryPolicy};
+    use wxhttp::transport::Transport;
+    let server = Server::new();
+    let fake = server.fake();
+    let below = Retry::new(Limit::new(Transport::new(fake.clone()), 1), RetryPolicy::default(), fake.clone());
+    let auth = Rc::new(Auth::new(Rc::new(below), fake.clone(), BASE, config()));
+    let mut pool = LocalPool::new();
+    let public = |url: &str| {
+        let mut request = get(url);
+        request.auth = false;
+        let a = auth.clone();
+        spawn(&pool, async move { a.call(request).await })
+    };
+    let holder = public("/public/slow?delay=100"); // holds the only slot
+    let queued = public("/public/queued");
+    let a = auth.clone();
+    let needs_token = spawn(&pool, async move { a.call(get("/private")).await });
+    fake.clock.advance(&mut pool, 100.0);
+    for outcome in [holder, queued, needs_token] {
+        assert!(outcome.take().unwrap().is_ok());
+    }
+    let order: Vec<String> = fake.counters.log.borrow().iter().map(|r| path_and_delay(&r.url).0).collect();
+    assert_eq!(order, ["/public/slow", LOGIN_PATH, "/public/queued", "/private"], "the login jumps the queue");
+    assert_eq!(fake.counters.max_in_flight.get(), 1, "and still counts toward the limit");
 }

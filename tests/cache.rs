@@ -305,3 +305,19 @@ fn a_tampered_or_colliding_entry_is_a_miss() {
     assert_eq!(n(&call(&s, get("https://api.example.com/a", Some(60_000.0)))), 4);
     assert_eq!(n(&call(&s, get("https://api.example.com/a", Some(60_000.0)))), 4, "overwritten with a good entry");
 }
+
+#[test]
+fn an_entries_handle_built_apart_drops_the_same_entries() {
+    let s = setup();
+    // What the auth layer's `on_user_change` holds: built before, and apart from, the cache.
+    let entries = wxhttp::cache::CacheEntries::new(s.fake.clone(), "wxhttp");
+    let on_user_change = move |old: Option<&str>, _new: Option<&str>| entries.drop_user(old);
+    login(&s, Some("alice"));
+    call(&s, get("https://api.example.com/me", Some(60_000.0)));
+    on_user_change(Some("alice"), Some("bob"));
+    login(&s, Some("alice"));
+    call(&s, get("https://api.example.com/me", Some(60_000.0)));
+    assert_eq!(sent(&s), 2, "alice's entry went with the switch");
+    s.cache.entries().clear();
+    assert!(cache_keys(&s).is_empty());
+}

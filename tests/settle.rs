@@ -81,7 +81,8 @@ fn run_seed(seed: u64) {
         match action {
             0..=4 => {
                 let options = random_options(&mut rng.borrow_mut());
-                let request = config.prepare(options).expect("valid options");
+                let mut request = config.prepare(options).expect("valid options");
+                request.priority = rng.borrow_mut().chance(10); // a login request now and then
                 let (handle, registration) = AbortHandle::new_pair();
                 let s = stack.clone();
                 let outcome = spawn(&pool, async move {

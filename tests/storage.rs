@@ -52,9 +52,12 @@ fn an_entry_expires_at_the_exact_boundary_and_is_removed_when_read() {
 }
 
 #[test]
-fn zero_ttl_is_expired_at_once_and_infinite_ttl_never_expires() {
+fn zero_or_negative_ttl_is_expired_at_once_and_infinite_ttl_never_expires() {
     let (fake, storage) = setup("ns");
     storage.set("zero", &J(json!(1)), Some(0.0)).unwrap();
+    storage.set("minus_infinity", &J(json!(1)), Some(f64::NEG_INFINITY)).unwrap();
+    assert_eq!(raw(&fake, "ns:minus_infinity").unwrap()["expires"].as_f64(), Some(fake.clock.now.get()));
+    assert_eq!(storage.get("minus_infinity"), None, "-∞ never becomes null, \"no expiry\"");
     storage.set("forever", &J(json!(2)), Some(f64::INFINITY)).unwrap();
     storage.set("none", &J(json!(3)), None).unwrap();
     assert_eq!(storage.get("zero"), None);

@@ -9,7 +9,9 @@ use serde_json::json;
 use wxhttp::{Client, ClientConfig, Kind, RequestOptions};
 
 fn client(fake: &std::rc::Rc<Fake>) -> Client<Fake> {
-    let config = ClientConfig { base_url: "https://api.example.com/v1".into(), ..ClientConfig::default() };
+    // The thin path, one attempt: retry (on by default, §7) has its own tests in tests/retry.rs.
+    let retry = wxhttp::retry::RetryPolicy::disabled();
+    let config = ClientConfig { base_url: "https://api.example.com/v1".into(), retry, ..ClientConfig::default() };
     Client::new(config, fake.clone())
 }
 

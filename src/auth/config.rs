@@ -52,16 +52,16 @@ pub type LoginFunction = Rc<dyn Fn(LoginInput) -> LocalBoxFuture<'static, Result
 #[derive(Clone)]
 pub enum Login {
     /// `{ code, previousToken }` sent to `url` (joined to the base URL) through the layer below
-    /// auth; `timeout` in ms per attempt.
-    Http { url: String, method: Method, timeout: u32 },
+    /// auth.
+    Http { url: String, method: Method },
     /// The app's own function; no HTTP request is made by the layer.
     Function(LoginFunction),
 }
 
 impl Login {
-    /// `login: { url }`: a POST with the default timeout.
+    /// `login: { url }`: a POST.
     pub fn url(url: &str) -> Login {
-        Login::Http { url: url.to_string(), method: Method::Post, timeout: 60_000 }
+        Login::Http { url: url.to_string(), method: Method::Post }
     }
 
     pub fn function(f: impl Fn(LoginInput) -> LocalBoxFuture<'static, Result<LoginOutput, String>> + 'static) -> Login {
@@ -73,6 +73,9 @@ pub type IsExpired<V> = Rc<dyn Fn(&Response<V>) -> bool>;
 pub type OnLoginFailed<V> = Rc<dyn Fn(&Error<V>)>;
 /// Called with the previous and the new user id when they differ (account switch, logout).
 pub type OnUserChange = Rc<dyn Fn(Option<&str>, Option<&str>)>;
+
+/// Runs a future to completion in the background (`wasm_bindgen_futures::spawn_local`).
+pub type Spawn = Rc<dyn Fn(LocalBoxFuture<'static, ()>)>;
 
 /// `auth: { … }` of `createHttp`. Paths are dotted paths into the response *body*.
 #[derive(Clone)]
@@ -99,13 +102,23 @@ pub struct AuthConfig<V> {
     pub refresh_ahead: f64,
     /// Origins besides the base URL's that receive the token (`https://host[:port]`).
     pub origins: Vec<String>,
-    /// Runs once per failed login episode that requests were waiting for.
+    /// Runs once per failed login episode that requests were waiting for (not for a quiet
+    /// background refresh that failed while the old token still works, nor for the rate limit).
     pub on_login_failed: Option<OnLoginFailed<V>>,
-    /// Runs before any waiting request resolves when a login brings another user id, and on
-    /// logout; the client drops the old user's cache here.
+    /// `(old, new)`: runs before any waiting request resolves when a login returns a user id
+    /// other than the stored one (including the first, `None → Some`), and on logout
+    /// (`Some → None`); the client drops the old user's cache here (`Cache::drop_user(old)`).
+    /// Hold the cache by `Weak` here: the cache sits above auth and owns it.
     pub on_user_change: Option<OnUserChange>,
     /// Storage namespace of the persisted token (key `auth` inside it).
     pub namespace: String,
+    /// ms each step of a login may take: `wx.checkSession`, `wx.login`, the login request (per
+    /// attempt) or the login function. A wx callback that never comes must not leave every
+    /// request pending (a timed-out `wx.checkSession` counts as a dead session).
+    pub login_timeout: u32,
+    /// When given, every login is also spawned here, so a background refresh (L8) completes
+    /// even if no request polls it. Without it, requests drive logins themselves.
+    pub spawn: Option<Spawn>,
 }
 
 impl<V> AuthConfig<V> {
@@ -128,6 +141,8 @@ impl<V> AuthConfig<V> {
             on_login_failed: None,
             on_user_change: None,
             namespace: "wxhttp".into(),
+            login_timeout: 60_000,
+            spawn: None,
         }
     }
 }

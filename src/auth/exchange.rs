@@ -6,6 +6,10 @@
 //!
 //! Error messages name what failed, never the token.
 
+use std::future::Future;
+
+use futures::future::{select, Either};
+
 use crate::auth::config::{AuthConfig, Login, LoginInput, LoginOutput};
 use crate::error::{Error, Kind};
 use crate::platform::{Platform, Value};
@@ -24,16 +28,23 @@ where
     P: Platform,
     S: Service<P::Value>,
 {
-    let code = platform.login_code().await.map_err(|failure| {
-        let message = format!("Login failed: wx.login failed ({})", failure.err_msg);
-        Error::new(Kind::Login, message).with_err_msg(Some(failure.err_msg))
-    })?;
+    let timeout = config.login_timeout;
+    let code = match within(platform, timeout, platform.login_code()).await {
+        Some(Ok(code)) => code,
+        Some(Err(failure)) => {
+            let message = format!("Login failed: wx.login failed ({})", failure.err_msg);
+            return Err(Error::new(Kind::Login, message).with_err_msg(Some(failure.err_msg)));
+        }
+        None => return Err(Error::new(Kind::Login, format!("Login failed: wx.login gave no code within {timeout}ms"))),
+    };
     match &config.login {
-        Login::Function(login) => login(LoginInput { code, previous_token })
-            .await
-            .map_err(|reason| Error::new(Kind::Login, format!("Login failed: the login function failed ({reason})"))),
-        Login::Http { method, timeout, .. } => {
-            let request = login_request::<P::Value>(*method, login_url, *timeout, &code, previous_token.as_deref());
+        Login::Function(login) => match within(platform, timeout, login(LoginInput { code, previous_token })).await {
+            Some(Ok(output)) => Ok(output),
+            Some(Err(reason)) => Err(Error::new(Kind::Login, format!("Login failed: the login function failed ({reason})"))),
+            None => Err(Error::new(Kind::Login, format!("Login failed: the login function took over {timeout}ms"))),
+        },
+        Login::Http { method, .. } => {
+            let request = login_request::<P::Value>(*method, login_url, timeout, &code, previous_token.as_deref());
             let response = inner.call(request).await.map_err(|error| {
                 let mut login = Error::new(Kind::Login, format!("Login failed: {}", error.message));
                 login.err_msg = error.err_msg;
@@ -49,6 +60,14 @@ where
                 error
             })
         }
+    }
+}
+
+/// `future`'s output, or `None` after `ms` of the platform's clock (the loser is dropped).
+pub async fn within<P: Platform, F: Future>(platform: &P, ms: u32, future: F) -> Option<F::Output> {
+    match select(std::pin::pin!(future), std::pin::pin!(platform.sleep(ms))).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(((), _)) => None,
     }
 }
 

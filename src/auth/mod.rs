@@ -10,13 +10,22 @@
 //! flight never keeps a dropped client alive.
 //!
 //! Background refresh (L8) needs no executor: a request that goes out with the old token polls
-//! the refresh alongside its own call (`drive`), later requests and `login()` join it, and
-//! `background()` hands it to a client that can spawn it (`wasm_bindgen_futures::spawn_local`).
+//! the refresh alongside its own call (`drive`), later requests and `login()` join it, and once
+//! the old token reaches its expiry requests wait on it. A client that has an executor passes
+//! `AuthConfig::spawn` (`wasm_bindgen_futures::spawn_local`) and every login is also spawned,
+//! so it completes even when no request is left to poll it; `background()` hands out the
+//! login in flight for the same purpose.
+//!
+//! Modules: `config` (plain data and the expiry policy), `state` (the enum and its decisions),
+//! `episode` (one login as a shared future), `exchange` (wx.login → login endpoint),
+//! `persist` (the token in storage), `window` (the login rate limit).
 
 pub mod config;
+mod episode;
 pub mod exchange;
 mod persist;
 pub mod state;
+mod window;
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -48,19 +57,6 @@ struct Core<S, P: Platform> {
     login_url: String,
     storage: Storage<P>,
     state: RefCell<State<P::Value>>,
-}
-
-/// How a login future ended, before the state applies it.
-enum Fresh {
-    /// `wx.checkSession` confirmed the restored token.
-    Confirmed(Session),
-    New(LoginOutput),
-}
-
-/// A failed login; `notify`: whether `on_login_failed` is due (not for the rate limit).
-struct Failure<V> {
-    error: Error<V>,
-    notify: bool,
 }
 
 impl<S, P> Auth<S, P>
@@ -217,103 +213,16 @@ where
             }
         }
     }
-
-    /// Creates the shared login future and puts it into the state (not polled yet).
-    fn start(self: &Rc<Self>, start: Start) -> LoginFuture<P::Value> {
-        let id = self.state.borrow_mut().next_login_id();
-        let weak = Rc::downgrade(self);
-        let (platform, inner, config, url) =
-            (self.platform.clone(), self.inner.clone(), self.config.clone(), self.login_url.clone());
-        let job = start.clone();
-        let login = async move {
-            let outcome = run(&*platform, &*inner, &config, &url, job, &weak).await;
-            match weak.upgrade() {
-                Some(core) => core.settle(id, outcome),
-                None => Err(outcome.err().map_or_else(|| Error::new(Kind::Login, "Login failed: the client is gone".into()), |f| f.error)),
-            }
-        };
-        let login = login.boxed_local().shared();
-        self.state.borrow_mut().begin(id, login.clone(), &start);
-        login
-    }
-
-    /// Applies a login's outcome, if the state still holds login `id`, then runs the hooks.
-    fn settle(&self, id: u64, outcome: Result<Fresh, Failure<P::Value>>) -> Result<Session, Error<P::Value>> {
-        let now = self.platform.now();
-        let mut state = self.state.borrow_mut();
-        match outcome {
-            Ok(Fresh::Confirmed(session)) => {
-                if state.holds(id) {
-                    state.phase = state::Phase::HaveToken(session.clone());
-                }
-                Ok(session)
-            }
-            Ok(Fresh::New(output)) => {
-                if !state.holds(id) {
-                    return Err(Error::new(Kind::Login, "Login failed: logged out during the login".into()));
-                }
-                let old_user = state.user.clone();
-                let expires_at = output.expires_in.map(|seconds| now + seconds * 1000.0);
-                let session = state.install(output.token, expires_at, output.user_id);
-                drop(state);
-                persist::save(&self.storage, &session);
-                if let (Some(new), Some(hook)) = (session.user_id.as_deref(), &self.config.on_user_change) {
-                    if old_user.as_deref() != Some(new) {
-                        hook(old_user.as_deref(), Some(new));
-                    }
-                }
-                Ok(session)
-            }
-            Err(failure) => {
-                let waited = state.holds(id) && state.fail(now);
-                drop(state);
-                if let (true, true, Some(hook)) = (waited, failure.notify, &self.config.on_login_failed) {
-                    hook(&failure.error);
-                }
-                Err(failure.error)
-            }
-        }
-    }
-}
-
-/// One login episode: the optional `wx.checkSession`, the rate limit, the exchange.
-async fn run<S, P>(
-    platform: &P,
-    inner: &S,
-    config: &AuthConfig<P::Value>,
-    login_url: &str,
-    start: Start,
-    core: &Weak<Core<S, P>>,
-) -> Result<Fresh, Failure<P::Value>>
-where
-    P: Platform,
-    S: Service<P::Value> + 'static,
-{
-    let previous = match start {
-        Start::Check(session) => {
-            if platform.check_session().await {
-                return Ok(Fresh::Confirmed(session));
-            }
-            Some(session.token)
-        }
-        Start::Login { previous, .. } => previous,
-    };
-    let admitted = core.upgrade().is_some_and(|core| core.state.borrow_mut().admit(platform.now()));
-    if !admitted {
-        return Err(Failure { error: limit_error(), notify: false });
-    }
-    match exchange::exchange(platform, inner, config, login_url, previous).await {
-        Ok(output) => Ok(Fresh::New(output)),
-        Err(error) => Err(Failure { error, notify: true }),
-    }
 }
 
 /// Runs `send`, polling the background login alongside so it progresses (L8).
 async fn drive<F: Future, V: Clone>(send: F, background: Option<LoginFuture<V>>) -> F::Output {
     let Some(login) = background else { return send.await };
-    match select(std::pin::pin!(send), login).await {
-        Either::Left((output, _)) => output,
-        Either::Right((_, send)) => send.await,
+    // The login is polled first, so that every request carrying the old token advances it
+    // at least one step even when its own answer is already there.
+    match select(login, std::pin::pin!(send)).await {
+        Either::Left((_, send)) => send.await,
+        Either::Right((output, _)) => output,
     }
 }
 

@@ -9,16 +9,13 @@
 //!   sent with the current one (`invalidate`), so a late answer never causes a second login;
 //! - a login's outcome is applied only if the phase still holds that very login (`holds`).
 
-use std::collections::VecDeque;
 use std::fmt;
 
-use futures::future::{LocalBoxFuture, Shared};
+use futures::future::{AbortHandle, LocalBoxFuture, Shared};
 
 use crate::error::Error;
 
-/// At most this many logins in `LOGIN_WINDOW_MS` (WeChat allows 100 a user a minute).
-pub const LOGIN_LIMIT: usize = 10;
-pub const LOGIN_WINDOW_MS: f64 = 60_000.0;
+pub use super::window::{LoginWindow, LOGIN_LIMIT, LOGIN_WINDOW_MS};
 
 pub type LoginFuture<V> = Shared<LocalBoxFuture<'static, Result<Session, Error<V>>>>;
 
@@ -58,7 +55,8 @@ impl Session {
 pub enum Phase<V> {
     NoToken,
     /// `keep`: during a background refresh (L8), the old token requests go on using.
-    LoggingIn { id: u64, login: LoginFuture<V>, keep: Option<Session> },
+    /// `abort` stops the login's own work (wx.login, the login request) on logout.
+    LoggingIn { id: u64, login: LoginFuture<V>, keep: Option<Session>, abort: AbortHandle },
     HaveToken(Session),
 }
 
@@ -96,7 +94,7 @@ pub struct State<V> {
     /// The generation whose background refresh failed: not refreshed ahead again.
     pub refresh_failed: Option<u64>,
     next_login: u64,
-    logins: VecDeque<f64>,
+    logins: LoginWindow,
 }
 
 impl<V> State<V> {
@@ -109,7 +107,7 @@ impl<V> State<V> {
             unchecked: false,
             refresh_failed: None,
             next_login: 0,
-            logins: VecDeque::new(),
+            logins: LoginWindow::default(),
         }
     }
 
@@ -170,12 +168,12 @@ impl<V> State<V> {
         self.next_login
     }
 
-    pub fn begin(&mut self, id: u64, login: LoginFuture<V>, start: &Start) {
+    pub fn begin(&mut self, id: u64, login: LoginFuture<V>, abort: AbortHandle, start: &Start) {
         let keep = match start {
             Start::Login { keep, .. } => keep.clone(),
             Start::Check(_) => None,
         };
-        self.phase = Phase::LoggingIn { id, login, keep };
+        self.phase = Phase::LoggingIn { id, login, keep, abort };
     }
 
     pub fn holds(&self, id: u64) -> bool {
@@ -231,8 +229,12 @@ impl<V> State<V> {
         }
     }
 
-    /// Forgets everything about the session (logout).
+    /// Forgets everything about the session (logout). A login in flight is aborted, so it
+    /// never overlaps the next one; its waiters reject.
     pub fn clear(&mut self) {
+        if let Phase::LoggingIn { abort, .. } = &self.phase {
+            abort.abort();
+        }
         self.phase = Phase::NoToken;
         self.generation += 1;
         self.previous_token = None;
@@ -240,20 +242,14 @@ impl<V> State<V> {
         self.unchecked = false;
     }
 
-    /// Whether a new login would exceed the rate limit (sliding window on `now`). Entries
-    /// "in the future" (the clock jumped back) are dropped, so a clock jump never blocks.
+    /// Whether a new login would exceed the rate limit (L5).
     pub fn is_limited(&mut self, now: f64) -> bool {
-        self.logins.retain(|&at| at <= now && now - at < LOGIN_WINDOW_MS);
-        self.logins.len() >= LOGIN_LIMIT
+        self.logins.is_full(now)
     }
 
     /// Counts a login about to call `wx.login`; `false` when the limit forbids it.
     pub fn admit(&mut self, now: f64) -> bool {
-        if self.is_limited(now) {
-            return false;
-        }
-        self.logins.push_back(now);
-        true
+        self.logins.admit(now)
     }
 }
 

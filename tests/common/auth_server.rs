@@ -83,9 +83,12 @@ impl Server {
         Fake::new(move |request| server.answer(request))
     }
 
-    /// Server-side expiry: every token issued so far stops working.
-    pub fn expire(&self) {
-        self.valid.borrow_mut().clear();
+    /// Server-side expiry: every token issued so far stops working. Returns how many did.
+    pub fn expire(&self) -> usize {
+        let mut valid = self.valid.borrow_mut();
+        let revoked = valid.len();
+        valid.clear();
+        revoked
     }
 
     pub fn logins(&self) -> usize {
