@@ -80,11 +80,64 @@ function asInterceptorError(cause, config) {
   return RequestError({ kind: 'interceptor', message: 'Interceptor failed (' + text + '): ' + describe(config), cause: cause }, config)
 }
 
+// The options the core reads, with the JS callbacks of `auth` wrapped so the core hands and
+// receives plain values: the response of `isExpired` gets the usual shape, errors become
+// RequestErrors.
+function coreOptions(options) {
+  var auth = options.auth
+  if (!auth || typeof auth !== 'object') return options
+  var out = merge(options, {})
+  var wrapped = merge(auth, {})
+  if (typeof auth.isExpired === 'function') {
+    wrapped.isExpired = function (raw) { return auth.isExpired(toResponse(raw, undefined)) }
+  }
+  if (typeof auth.onLoginFailed === 'function') {
+    wrapped.onLoginFailed = function (fields) { auth.onLoginFailed(RequestError(fields, undefined)) }
+  }
+  out.auth = wrapped
+  return out
+}
+
+// Promise-returning storage over a `Store` of the core, usable before the module has loaded.
+// Failures reject with an `Error` whose `code` is TooLarge, QuotaExceeded, NotJson or Failed.
+function storageApi(store) {
+  function call(method, key, value, ttl) {
+    return store().then(function (s) {
+      if (key !== undefined && (typeof key !== 'string' || !key)) {
+        throw new Error('wxhttp storage: the key must be a non-empty string, got ' + JSON.stringify(key))
+      }
+      try {
+        return s[method](key, value, ttl)
+      } catch (fields) {
+        var error = new Error(fields.message)
+        error.code = fields.code
+        throw error
+      }
+    })
+  }
+  var nothing = function () {}
+  return {
+    set: function (key, value, options) {
+      var ttl = options && options.ttl
+      if (ttl !== undefined && (typeof ttl !== 'number' || ttl !== ttl)) return Promise.reject(new Error('wxhttp storage: `ttl` must be a number of ms'))
+      if (key === undefined) key = null
+      return call('set', key, value, ttl).then(nothing)
+    },
+    get: function (key) { return call('get', key === undefined ? null : key) },
+    has: function (key) { return call('has', key === undefined ? null : key) },
+    remove: function (key) { return call('remove', key === undefined ? null : key).then(nothing) },
+    keys: function () { return call('keys') },
+    clear: function () { return call('clear').then(nothing) },
+    sweep: function () { return call('sweep') },
+  }
+}
+
 // `load(wasmPath)` resolves the wasm-bindgen exports; entries differ only in how they load.
 function api(load) {
   function createHttp(options) {
     options = options || {}
     var core = null
+    var store = null
     var starting = null
     var seq = 0
     var interceptors = { request: new Interceptors(), response: new Interceptors() }
@@ -96,7 +149,7 @@ function api(load) {
           if (typeof options !== 'object') throw { kind: 'config', message: 'Invalid options: createHttp expects an object' }
           var platform = options.platform || wxAdapter.globalWx()
           return load(options.wasmPath).then(function (glue) {
-            core = new glue.Http(options, wxAdapter.createAdapter(platform))
+            core = new glue.Http(coreOptions(options), wxAdapter.createAdapter(platform))
           })
         }).catch(function (e) {
           starting = null
@@ -175,10 +228,40 @@ function api(load) {
       patch: withData('PATCH'),
       interceptors: interceptors,
       ready: function () { return ready().then(function () {}) },
+      login: function () {
+        return ready().then(function () { return core.login() }).catch(function (e) {
+          throw isRequestError(e) ? e : RequestError(e, undefined)
+        })
+      },
+      logout: function () {
+        return ready().then(function () { core.logout() })
+      },
+      getToken: function () {
+        return core ? core.getToken() || null : null
+      },
+      storage: storageApi(function () {
+        return ready().then(function () { return store || (store = core.storage()) })
+      }),
     }
   }
 
-  return { createHttp: createHttp, isRequestError: isRequestError }
+  function createStorage(options) {
+    options = options || {}
+    var store = null
+    return storageApi(function () {
+      if (store) return Promise.resolve(store)
+      return Promise.resolve().then(function () {
+        var namespace = options.namespace === undefined ? 'wxhttp' : options.namespace
+        if (typeof namespace !== 'string' || !namespace) throw new Error('wxhttp storage: `namespace` must be a non-empty string')
+        var platform = options.platform || wxAdapter.globalWx()
+        return load(options.wasmPath).then(function (glue) {
+          return store || (store = new glue.Store(namespace, wxAdapter.createAdapter(platform)))
+        })
+      })
+    })
+  }
+
+  return { createHttp: createHttp, createStorage: createStorage, isRequestError: isRequestError }
 }
 
 function merge(options, fields) {

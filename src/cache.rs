@@ -54,6 +54,10 @@ impl<P: Platform, S> Cache<P, S> {
         Cache { inner, entries: CacheEntries::new(platform, namespace), user: Rc::new(user) }
     }
 
+    pub fn inner(&self) -> &Rc<S> {
+        &self.inner
+    }
+
     /// A handle on the stored entries, for hooks built before the cache (auth's
     /// `on_user_change`, `http.logout()`).
     pub fn entries(&self) -> CacheEntries<P> {

@@ -1,25 +1,46 @@
 //! The client behind `createHttp`: validates options, runs the stack, and makes abort a
-//! matter of dropping the request's future (which aborts the task or leaves the queue).
+//! matter of dropping the request's future (which aborts the task or leaves the queue). It
+//! also holds what `http.login/logout/getToken/storage` reach.
 
 use std::rc::Rc;
 
 use futures::future::{AbortHandle, Abortable};
 
+use crate::auth::AuthConfig;
+use crate::cache::CacheEntries;
 use crate::error::{Error, Kind};
 use crate::options::{ClientConfig, RequestOptions};
 use crate::platform::Platform;
 use crate::request::Response;
-use crate::stack::{self, Service, Stack};
+use crate::stack::{self, AuthLayer, Service, Stack};
+use crate::storage::Storage;
 
 pub struct Client<P: Platform> {
     config: ClientConfig,
     stack: Stack<P>,
+    auth: Option<Rc<AuthLayer<P>>>,
+    cache: CacheEntries<P>,
+    storage: Storage<P>,
 }
 
 impl<P: Platform> Client<P> {
-    pub fn new(config: ClientConfig, platform: Rc<P>) -> Self {
-        let stack = stack::build(platform, &config);
-        Client { config, stack }
+    /// `auth: None` builds a client without silent login. A user switch (SPEC L9) drops the
+    /// previous user's cached responses before any request resolves.
+    pub fn new(config: ClientConfig, auth: Option<AuthConfig<P::Value>>, platform: Rc<P>) -> Self {
+        let cache = CacheEntries::new(platform.clone(), &config.namespace);
+        let auth = auth.map(|mut auth| {
+            let entries = cache.clone();
+            auth.namespace = config.namespace.clone();
+            auth.on_user_change = Some(Rc::new(move |old, new| {
+                if old != new {
+                    entries.drop_user(old)
+                }
+            }));
+            auth
+        });
+        let (stack, auth) = stack::build(platform.clone(), &config, auth);
+        let storage = Storage::new(platform, &config.namespace);
+        Client { config, stack, auth, cache, storage }
     }
 
     /// Runs one request. `abort` settles it with kind `aborted` whatever stage it is in.
@@ -35,5 +56,29 @@ impl<P: Platform> Client<P> {
             Ok(result) => result,
             Err(_) => Err(Error::about(Kind::Aborted, "Request aborted", method, &url)),
         }
+    }
+
+    /// `http.login()`: joins a login in flight or starts one.
+    pub async fn login(&self) -> Result<(), Error<P::Value>> {
+        match &self.auth {
+            Some(auth) => auth.login().await,
+            None => Err(Error::config("Invalid call `login()`: this client has no `auth` option".into())),
+        }
+    }
+
+    /// `http.logout()`: forgets the token and every cached response.
+    pub fn logout(&self) {
+        if let Some(auth) = &self.auth {
+            auth.logout();
+        }
+        self.cache.clear();
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.auth.as_ref().and_then(|auth| auth.token())
+    }
+
+    pub fn storage(&self) -> &Storage<P> {
+        &self.storage
     }
 }

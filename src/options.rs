@@ -25,6 +25,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// `validateStatus`: statuses that resolve; `None` means 2xx.
     pub validate_status: Option<ValidateStatus>,
+    /// `storage.namespace`: the key prefix the library owns (token, cache, `http.storage`).
+    pub namespace: String,
 }
 
 impl Default for ClientConfig {
@@ -36,6 +38,7 @@ impl Default for ClientConfig {
             max_concurrent: 10,
             retry: RetryPolicy::default(),
             validate_status: None,
+            namespace: "wxhttp".into(),
         }
     }
 }

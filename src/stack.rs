@@ -12,9 +12,6 @@
 //! - retry above limit: a request waiting out its backoff holds no slot;
 //! - limit above transport: the per-attempt timeout starts once a slot is acquired.
 //!
-//! Implemented today: sharing → retry → limit → transport. The cache and auth layers slot in
-//! where `build` says, as `Cache<S>` / `Auth<S>` over an inner `S: Service`.
-//!
 //! Interceptors are JS functions and run in the glue around the whole stack, once per logical
 //! request; abort is the caller dropping the future (see `client.rs`): it leaves the limit's
 //! queue, cancels a backoff sleep, drops one sharer's interest, or aborts the `RequestTask`.
@@ -22,6 +19,8 @@
 use std::future::Future;
 use std::rc::Rc;
 
+use crate::auth::{Auth, AuthConfig};
+use crate::cache::Cache;
 use crate::error::Error;
 use crate::limit::Limit;
 use crate::options::ClientConfig;
@@ -46,15 +45,45 @@ impl<V, S: Service<V> + ?Sized> Service<V> for Rc<S> {
 /// Everything below auth: what the login exchange calls.
 pub type Below<P> = Retry<Limit<Transport<P>>, P>;
 
-/// The whole stack under the interceptors.
-pub type Stack<P> = Share<Below<P>, <P as Platform>::Value>;
+pub type AuthLayer<P> = Auth<Below<P>, P>;
 
-/// Builds the stack, innermost first.
-pub fn build<P: Platform>(platform: Rc<P>, config: &ClientConfig) -> Stack<P> {
+/// The whole stack under the interceptors.
+pub type Stack<P> = Cache<P, Share<MaybeAuth<P>, <P as Platform>::Value>>;
+
+/// Auth when the client has an `auth` option; straight through to `Below` otherwise.
+pub enum MaybeAuth<P: Platform> {
+    On(Rc<AuthLayer<P>>),
+    Off(Rc<Below<P>>),
+}
+
+impl<P: Platform> Service<P::Value> for MaybeAuth<P> {
+    async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
+        match self {
+            MaybeAuth::On(auth) => auth.call(request).await,
+            MaybeAuth::Off(below) => below.call(request).await,
+        }
+    }
+}
+
+/// Builds the stack, innermost first. Returns the auth layer too, for `login`/`logout`.
+pub fn build<P: Platform>(
+    platform: Rc<P>,
+    config: &ClientConfig,
+    auth: Option<AuthConfig<P::Value>>,
+) -> (Stack<P>, Option<Rc<AuthLayer<P>>>) {
     let transport = Transport::new(platform.clone()).with_validate_status(config.validate_status.clone());
     let limit = Limit::new(transport, config.max_concurrent);
-    let below = Rc::new(Retry::new(limit, config.retry.clone(), platform));
-    // Auth goes here: `let auth = Rc::new(Auth::new(below.clone(), …))`, sharing wrapping it.
-    // Cache goes above sharing: `Cache::new(Share::new(auth), …)`.
-    Share::new(below)
+    let below = Rc::new(Retry::new(limit, config.retry.clone(), platform.clone()));
+    let auth = auth.map(|auth| Rc::new(Auth::new(below.clone(), platform.clone(), &config.base_url, auth)));
+    let user: Rc<dyn Fn() -> Option<String>> = match &auth {
+        Some(auth) => Rc::new(auth.user_source()),
+        None => Rc::new(|| None),
+    };
+    let layer = match &auth {
+        Some(auth) => MaybeAuth::On(auth.clone()),
+        None => MaybeAuth::Off(below),
+    };
+    let share = Share::new(Rc::new(layer)).with_identity(user.clone());
+    let cache = Cache::new(Rc::new(share), platform, &config.namespace, move || user());
+    (cache, auth)
 }

@@ -27,7 +27,7 @@ fn sent_urls(fake: &Fake) -> Vec<String> {
 #[test]
 fn forty_slow_requests_never_put_more_than_ten_in_flight_and_all_settle() {
     let fake = Fake::new(|_| ok(json!({})).after(100));
-    let client = Rc::new(Client::new(config(10), fake.clone()));
+    let client = Rc::new(Client::new(config(10), None, fake.clone()));
     let mut pool = LocalPool::new();
     let outcomes: Vec<_> = (0..40)
         .map(|i| {
@@ -52,7 +52,7 @@ fn forty_slow_requests_never_put_more_than_ten_in_flight_and_all_settle() {
 fn priority_request_takes_the_next_free_slot_ahead_of_the_queue() {
     let fake = Fake::new(|_| ok(json!({})).after(100));
     let config = config(2);
-    let stack = Rc::new(stack::build(fake.clone(), &config));
+    let stack = Rc::new(stack::build(fake.clone(), &config, None).0);
     let mut pool = LocalPool::new();
     let mut outcomes = Vec::new();
     for path in ["/a", "/b", "/c", "/d"] {
@@ -73,7 +73,7 @@ fn priority_request_takes_the_next_free_slot_ahead_of_the_queue() {
 #[test]
 fn dropped_queued_request_never_sends_and_frees_nothing_twice() {
     let fake = Fake::new(|_| ok(json!({})).after(100));
-    let client = Rc::new(Client::new(config(1), fake.clone()));
+    let client = Rc::new(Client::new(config(1), None, fake.clone()));
     let mut pool = LocalPool::new();
     let c = client.clone();
     let first = spawn(&pool, async move { c.request(get("/first"), None).await });
@@ -96,7 +96,7 @@ fn dropped_queued_request_never_sends_and_frees_nothing_twice() {
 #[test]
 fn aborting_an_in_flight_request_frees_its_slot() {
     let fake = Fake::new(|r| if r.url.ends_with("/hang") { Reply::Hang } else { ok(json!({})) });
-    let client = Rc::new(Client::new(config(1), fake.clone()));
+    let client = Rc::new(Client::new(config(1), None, fake.clone()));
     let mut pool = LocalPool::new();
     let (handle, registration) = AbortHandle::new_pair();
     let c = client.clone();
@@ -115,7 +115,7 @@ fn aborting_an_in_flight_request_frees_its_slot() {
 #[test]
 fn timeout_counts_from_dispatch_not_from_entering_the_queue() {
     let fake = Fake::new(|r| if r.url.ends_with("/slow") { ok(json!({})).after(900) } else { Reply::Hang });
-    let client = Rc::new(Client::new(config(1), fake.clone()));
+    let client = Rc::new(Client::new(config(1), None, fake.clone()));
     let mut pool = LocalPool::new();
     let c = client.clone();
     let slow = spawn(&pool, async move { c.request(get("/slow"), None).await });

@@ -23,7 +23,7 @@ fn get(url: &str) -> RequestOptions<J> {
 
 fn error_of(config: ClientConfig, options: RequestOptions<J>) -> (wxhttp::Error<J>, u32) {
     let fake = Fake::new(|_| ok(json!({})));
-    let client = Client::new(config, fake.clone());
+    let client = Client::new(config, None, fake.clone());
     let error = LocalPool::new().run_until(client.request(options, None)).expect_err("rejects");
     (error, fake.counters.sent.get())
 }
@@ -85,7 +85,7 @@ fn each_bad_request_option_is_named_and_nothing_is_sent() {
 fn validate_status_decides_what_resolves() {
     let fake = Fake::new(|r| status(if r.url.ends_with("/missing") { 404 } else { 200 }));
     let config = ClientConfig { validate_status: Some(Rc::new(|s| s < 500 && s != 200)), ..config() };
-    let client = Client::new(config, fake.clone());
+    let client = Client::new(config, None, fake.clone());
     let mut pool = LocalPool::new();
     assert_eq!(pool.run_until(client.request(get("/missing"), None)).unwrap().status, 404);
     let error = pool.run_until(client.request(get("/fine"), None)).unwrap_err();
@@ -97,7 +97,7 @@ fn validate_status_decides_what_resolves() {
 #[test]
 fn default_validate_status_is_2xx() {
     let fake = Fake::new(|r| status(r.url.rsplit('/').next().unwrap().parse().unwrap()));
-    let client = Client::new(ClientConfig { retry: RetryPolicy::disabled(), ..config() }, fake.clone());
+    let client = Client::new(ClientConfig { retry: RetryPolicy::disabled(), ..config() }, None, fake.clone());
     let mut pool = LocalPool::new();
     for (code, resolves) in [(200, true), (204, true), (299, true), (301, false), (404, false), (503, false)] {
         let result = pool.run_until(client.request(get(&format!("/{code}")), None));

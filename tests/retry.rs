@@ -15,7 +15,7 @@ use wxhttp::{Client, ClientConfig, Kind, Method, RequestOptions};
 
 fn client(fake: &Rc<Fake>, retry: RetryPolicy) -> Rc<Client<Fake>> {
     let config = ClientConfig { base_url: "https://api.example.com".into(), retry, ..ClientConfig::default() };
-    Rc::new(Client::new(config, fake.clone()))
+    Rc::new(Client::new(config, None, fake.clone()))
 }
 
 fn exact() -> RetryPolicy {
@@ -181,7 +181,7 @@ fn a_request_waiting_out_its_backoff_holds_no_slot() {
         retry: exact(),
         ..ClientConfig::default()
     };
-    let client = Rc::new(Client::new(config, fake.clone()));
+    let client = Rc::new(Client::new(config, None, fake.clone()));
     let mut pool = LocalPool::new();
     let c = client.clone();
     let flaky = spawn(&pool, async move { c.request(RequestOptions::new("GET", "/flaky"), None).await });

@@ -14,7 +14,7 @@ use wxhttp::{Client, ClientConfig, Kind, RequestOptions};
 
 fn client(fake: &Rc<Fake>) -> Rc<Client<Fake>> {
     let config = ClientConfig { base_url: "https://api.example.com".into(), ..ClientConfig::default() };
-    Rc::new(Client::new(config, fake.clone()))
+    Rc::new(Client::new(config, None, fake.clone()))
 }
 
 fn get(url: &str) -> RequestOptions<J> {

@@ -12,7 +12,7 @@ fn client(fake: &std::rc::Rc<Fake>) -> Client<Fake> {
     // The thin path, one attempt: retry (on by default, §7) has its own tests in tests/retry.rs.
     let retry = wxhttp::retry::RetryPolicy::disabled();
     let config = ClientConfig { base_url: "https://api.example.com/v1".into(), retry, ..ClientConfig::default() };
-    Client::new(config, fake.clone())
+    Client::new(config, None, fake.clone())
 }
 
 fn get(url: &str) -> RequestOptions<J> {

@@ -12,27 +12,27 @@ use crate::request::{Method, RetryOption};
 use crate::retry::RetryPolicy;
 use crate::transport::ValidateStatus;
 
-type E = Error<JsValue>;
+pub type E = Error<JsValue>;
 
-fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+pub fn get(object: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(object, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-fn string(object: &JsValue, key: &str) -> Result<Option<String>, E> {
+pub fn string(object: &JsValue, key: &str) -> Result<Option<String>, E> {
     match get(object, key) {
         None => Ok(None),
         Some(v) => v.as_string().map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected a string"))),
     }
 }
 
-fn number(object: &JsValue, key: &str) -> Result<Option<f64>, E> {
+pub fn number(object: &JsValue, key: &str) -> Result<Option<f64>, E> {
     match get(object, key) {
         None => Ok(None),
         Some(v) => v.as_f64().map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected a number"))),
     }
 }
 
-fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, E> {
+pub fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, E> {
     match get(object, key) {
         None => Ok(None),
         Some(v) => v.as_bool().map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected true or false"))),
@@ -162,6 +162,12 @@ pub fn client_config(config: &JsValue) -> Result<ClientConfig, E> {
             return Err(Error::config(format!("Invalid option `maxConcurrent`: {max} is not a whole number ≥ 1")));
         }
         out.max_concurrent = max as usize;
+    }
+    if let Some(namespace) = get(config, "storage").map(|s| string(&s, "namespace")).transpose()?.flatten() {
+        if namespace.is_empty() {
+            return Err(Error::config("Invalid option `storage.namespace`: it is empty".into()));
+        }
+        out.namespace = namespace;
     }
     out.retry = retry_policy(config)?;
     out.validate_status = validate_status(config)?;

@@ -2,8 +2,10 @@
 //! (`js/wx.js`), `Value` over `JsValue`, and the exported `Http` the glue drives.
 //! Data stays in JS: Rust holds handles and reads only the fields it decides on.
 
+mod auth;
 pub mod convert;
 pub mod platform;
+mod store;
 mod value;
 
 use std::cell::RefCell;
@@ -15,6 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
 pub use platform::{Adapter, JsPlatform};
+pub use store::Store;
 
 /// One client of `createHttp`. Methods clone an `Rc` and return a promise; nothing borrows
 /// `self` across an await.
@@ -29,9 +32,11 @@ impl Http {
     /// Reads the client options; a bad one throws a `config` error object.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &JsValue, adapter: Adapter) -> Result<Http, JsValue> {
-        let config = convert::client_config(config).map_err(|e| convert::error_to_js(&e))?;
+        let to_js = |e: convert::E| convert::error_to_js(&e);
+        let auth = auth::auth_config(config).map_err(to_js)?;
+        let config = convert::client_config(config).map_err(to_js)?;
         let platform = Rc::new(JsPlatform::new(adapter));
-        Ok(Http { client: Rc::new(Client::new(config, platform)), aborts: Rc::default() })
+        Ok(Http { client: Rc::new(Client::new(config, auth, platform)), aborts: Rc::default() })
     }
 
     /// Runs one request; resolves with wx's success result, rejects with an error object
@@ -57,5 +62,27 @@ impl Http {
         if let Some(handle) = self.aborts.borrow_mut().remove(&id) {
             handle.abort();
         }
+    }
+
+    /// `http.login()`: joins a login in flight or starts one.
+    pub fn login(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            client.login().await.map(|()| JsValue::UNDEFINED).map_err(|e| convert::error_to_js(&e))
+        })
+    }
+
+    /// `http.logout()`: forgets the token and every cached response.
+    pub fn logout(&self) {
+        self.client.logout()
+    }
+
+    #[wasm_bindgen(js_name = getToken)]
+    pub fn get_token(&self) -> Option<String> {
+        self.client.token()
+    }
+
+    pub fn storage(&self) -> Store {
+        Store::from(self.client.storage().clone())
     }
 }
