@@ -3,10 +3,15 @@
 //! glue when compiled to WebAssembly.
 
 pub mod auth;
+pub mod avatar;
+pub mod background;
 pub mod cache;
 pub mod client;
+pub mod debug;
 pub mod error;
 pub mod limit;
+pub mod login_code;
+pub mod number;
 pub mod options;
 pub mod platform;
 pub mod request;

@@ -138,7 +138,7 @@ impl ClientConfig {
             return Err(invalid("timeout", "0 is not a positive number of ms".into()));
         }
         if !self.base_url.is_empty() && !url::is_absolute(&self.base_url) {
-            return Err(invalid("baseURL", format!("{:?} is not an absolute URL", self.base_url)));
+            return Err(invalid("baseURL", format!("\"{}\" is not an absolute URL", self.base_url)));
         }
         check_header(&self.header)?;
         check_retry(&self.retry)
@@ -149,7 +149,7 @@ impl ClientConfig {
         self.validate()?;
         let method = match options.method.as_deref() {
             None => Method::Get,
-            Some(text) => Method::parse(text).ok_or_else(|| invalid("method", format!("unknown method {text:?}")))?,
+            Some(text) => Method::parse(text).ok_or_else(|| invalid("method", format!("unknown method \"{text}\"")))?,
         };
         if options.url.is_empty() {
             return Err(invalid("url", "it is empty".into()));
@@ -157,14 +157,14 @@ impl ClientConfig {
         let timeout = match options.timeout {
             None => self.timeout,
             Some(t) if t.is_finite() && t > 0.0 && t <= u32::MAX as f64 => t as u32,
-            Some(t) => return Err(invalid("timeout", format!("{t} is not a positive number of ms"))),
+            Some(t) => return Err(invalid("timeout", format!("{} is not a positive number of ms", crate::number::format(t)))),
         };
         check_header(&options.header)?;
         let query = flatten_params(options.params)?;
         let cache_ttl = check_cache_ttl(options.cache_ttl, method)?;
         let joined = url::join(&self.base_url, &options.url);
         if !url::is_absolute(&joined) {
-            return Err(invalid("url", format!("{joined:?} is relative and no `baseURL` is set")));
+            return Err(invalid("url", format!("\"{joined}\" is relative and no `baseURL` is set")));
         }
         let mut request = Request {
             method,
@@ -192,10 +192,10 @@ fn check_header<V>(header: &[(String, String)]) -> Result<(), Error<V>> {
     for (name, value) in header {
         let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && !b"\"(),/:;<=>?@[\\]{}".contains(&b));
         if !token {
-            return Err(invalid("header", format!("{name:?} is not a valid header name")));
+            return Err(invalid("header", format!("\"{name}\" is not a valid header name")));
         }
         if value.contains(['\r', '\n', '\0']) {
-            return Err(invalid("header", format!("the value of {name:?} contains a line break")));
+            return Err(invalid("header", format!("the value of \"{name}\" contains a line break")));
         }
     }
     Ok(())
@@ -203,7 +203,7 @@ fn check_header<V>(header: &[(String, String)]) -> Result<(), Error<V>> {
 
 fn check_retry<V>(policy: &RetryPolicy) -> Result<(), Error<V>> {
     if !(policy.jitter.is_finite() && (0.0..=1.0).contains(&policy.jitter)) {
-        return Err(invalid("retry", format!("jitter {} is not between 0 and 1", policy.jitter)));
+        return Err(invalid("retry", format!("jitter {} is not between 0 and 1", crate::number::format(policy.jitter))));
     }
     if let Some(status) = policy.statuses.iter().find(|s| !(100..=599).contains(*s)) {
         return Err(invalid("retry", format!("{status} is not an HTTP status")));
@@ -231,6 +231,6 @@ fn check_cache_ttl<V>(ttl: Option<f64>, method: Method) -> Result<Option<f64>, E
         None => Ok(None),
         Some(_) if method != Method::Get => Err(invalid("cache", format!("only GET responses are cached, not {}", method.as_str()))),
         Some(ttl) if ttl.is_finite() && ttl > 0.0 => Ok(Some(ttl)),
-        Some(ttl) => Err(invalid("cache", format!("ttl {ttl} is not a positive number of ms"))),
+        Some(ttl) => Err(invalid("cache", format!("ttl {} is not a positive number of ms", crate::number::format(ttl)))),
     }
 }

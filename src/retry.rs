@@ -107,7 +107,7 @@ fn unit(seed: u64) -> f64 {
 /// (`Wed, 21 Oct 2015 07:28:00 GMT`). Anything else is ignored.
 pub fn parse_retry_after(text: &str, now: f64) -> Option<f64> {
     let text = text.trim();
-    if let Ok(seconds) = text.parse::<f64>() {
+    if let Some(seconds) = crate::number::parse(text) {
         return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
     }
     parse_http_date(text).map(|at| (at - now).max(0.0))

@@ -20,6 +20,7 @@ use std::rc::Rc;
 use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
 
 use crate::error::Error;
+use crate::request::{RetryOption};
 use crate::request::{Method, Request, Response};
 use crate::stack::Service;
 
@@ -91,11 +92,22 @@ impl<S, V> Share<S, V> {
             request.header.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.as_str())).collect();
         header.sort();
         let identity = self.identity.as_ref().and_then(|f| f());
-        // Debug formatting quotes and escapes each part, so no two requests collide.
-        Some(format!(
-            "{:?}",
-            (request.method.as_str(), &request.url, header, request.timeout, request.auth, request.retry, request.priority, identity)
-        ))
+        // Each part ends with a NUL, which neither URLs, header names and values, nor the
+        // other parts contain, so no two different requests share a key.
+        let retry = match request.retry {
+            RetryOption::Default => "d".to_string(),
+            RetryOption::Off => "off".to_string(),
+            RetryOption::Limit(n) => n.to_string(),
+        };
+        let mut key = String::with_capacity(request.url.len() + 64);
+        let flags = [request.method.as_str(), if request.auth { "auth" } else { "" }, if request.priority { "priority" } else { "" }];
+        let timeout = request.timeout.to_string();
+        let parts = flags.into_iter().chain([request.url.as_str(), timeout.as_str(), retry.as_str()]);
+        for part in parts.chain(header.iter().flat_map(|(k, v)| [k.as_str(), *v])).chain(identity.as_deref()) {
+            key.push_str(part);
+            key.push('\0');
+        }
+        Some(key)
     }
 }
 

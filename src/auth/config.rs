@@ -195,8 +195,8 @@ pub fn same_code(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x == y,
+    match (crate::number::parse(a), crate::number::parse(b)) {
+        (Some(x), Some(y)) => x == y,
         _ => false,
     }
 }

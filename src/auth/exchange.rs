@@ -94,6 +94,6 @@ pub fn login_request<V: Value>(method: Method, url: &str, timeout: u32, code: &s
 pub fn read_output<V: Value>(config: &AuthConfig<V>, raw: &V) -> Option<LoginOutput> {
     let at = |path: &str| raw.text(&format!("data.{path}")).filter(|text| !text.is_empty());
     let token = at(&config.token_path)?;
-    let expires_in = at(&config.expires_in_path).and_then(|text| text.trim().parse::<f64>().ok()).filter(|s| s.is_finite());
+    let expires_in = at(&config.expires_in_path).and_then(|text| crate::number::parse(&text)).filter(|s| s.is_finite());
     Some(LoginOutput { token, expires_in, user_id: at(&config.user_id_path) })
 }

@@ -20,7 +20,7 @@ pub struct Saved {
 pub fn load<P: Platform>(storage: &Storage<P>) -> Option<Saved> {
     let value = storage.get(KEY)?;
     let token = value.text("token").filter(|t| !t.is_empty())?;
-    let expires_at = value.text("expiresAt").and_then(|t| t.parse::<f64>().ok()).filter(|t| t.is_finite());
+    let expires_at = value.text("expiresAt").and_then(|t| crate::number::parse(&t)).filter(|t| t.is_finite());
     Some(Saved { token, expires_at, user_id: value.text("userId").filter(|u| !u.is_empty()) })
 }
 

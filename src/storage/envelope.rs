@@ -63,7 +63,7 @@ fn number<V: Value>(object: &V, name: &str) -> Field {
         return if size.is_some() && size == V::null().json_size() { Field::Null } else { Field::Wrong };
     };
     let numeric = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
-    let Some(value) = text.parse::<f64>().ok().filter(|v| numeric && v.is_finite()) else {
+    let Some(value) = crate::number::parse(&text).filter(|v| numeric && v.is_finite()) else {
         return Field::Wrong;
     };
     // A string's JSON is its text quoted; a number's is its text (on JS hosts). Ambiguous only

@@ -24,7 +24,7 @@ fn function(object: &JsValue, key: &str) -> Result<Option<Function>, E> {
 fn texts(object: &JsValue, key: &str) -> Result<Option<Vec<String>>, E> {
     let Some(value) = get(object, key) else { return Ok(None) };
     let list: js_sys::Array = value.dyn_into().map_err(|_| bad(key, "an array"))?;
-    let item = |v: JsValue| v.as_string().or_else(|| v.as_f64().map(|n| n.to_string())).ok_or_else(|| bad(key, "an array of strings or numbers"));
+    let item = |v: JsValue| super::value::scalar_text(&v).ok_or_else(|| bad(key, "an array of strings or numbers"));
     list.iter().map(item).collect::<Result<Vec<_>, _>>().map(Some)
 }
 
@@ -40,7 +40,7 @@ fn login_function(f: Function) -> Login {
             let result = JsFuture::from(called.map_err(|e| super::platform::failure(&e).err_msg)?).await;
             let value = result.map_err(|e| super::platform::failure(&e).err_msg)?;
             let token = value.text("token").filter(|t| !t.is_empty()).ok_or("the login function returned no `token`")?;
-            let expires_in = value.text("expiresIn").and_then(|t| t.parse().ok());
+            let expires_in = value.text("expiresIn").and_then(|t| crate::number::parse(&t));
             Ok(LoginOutput { token, expires_in, user_id: value.text("userId") })
         })
     })

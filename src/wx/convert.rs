@@ -39,9 +39,6 @@ pub fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, E> {
     }
 }
 
-fn scalar(item: &JsValue) -> Option<String> {
-    item.as_string().or_else(|| item.as_f64().map(|n| n.to_string())).or_else(|| item.as_bool().map(|b| b.to_string()))
-}
 
 /// The entries of a plain object option (`header`, `params`), skipping null and undefined.
 fn entries(object: &JsValue, key: &str) -> Result<Vec<(String, JsValue)>, E> {
@@ -64,7 +61,7 @@ fn header(object: &JsValue) -> Result<Vec<(String, String)>, E> {
     entries(object, "header")?
         .into_iter()
         .map(|(name, v)| {
-            let text = scalar(&v).ok_or_else(|| Error::config(format!("Invalid option `header`: `{name}` is not a string")))?;
+            let text = super::value::scalar_text(&v).ok_or_else(|| Error::config(format!("Invalid option `header`: `{name}` is not a string")))?;
             Ok((name, text))
         })
         .collect()
@@ -77,9 +74,9 @@ fn params(object: &JsValue) -> Result<Vec<(String, Param)>, E> {
         .map(|(name, v)| {
             let param = if js_sys::Array::is_array(&v) {
                 let items: js_sys::Array = v.unchecked_into();
-                Param::Many(items.iter().map(|i| scalar(&i).ok_or_else(|| bad(&name))).collect::<Result<_, _>>()?)
+                Param::Many(items.iter().map(|i| super::value::scalar_text(&i).ok_or_else(|| bad(&name))).collect::<Result<_, _>>()?)
             } else {
-                Param::One(scalar(&v).ok_or_else(|| bad(&name))?)
+                Param::One(super::value::scalar_text(&v).ok_or_else(|| bad(&name))?)
             };
             Ok((name, param))
         })
@@ -153,13 +150,13 @@ pub fn client_config(config: &JsValue) -> Result<ClientConfig, E> {
     out.header = header(config)?;
     if let Some(timeout) = number(config, "timeout")? {
         if !(timeout.is_finite() && timeout > 0.0) {
-            return Err(Error::config(format!("Invalid option `timeout`: {timeout} is not a positive number of ms")));
+            return Err(Error::config(format!("Invalid option `timeout`: {} is not a positive number of ms", crate::number::format(timeout))));
         }
         out.timeout = timeout as u32;
     }
     if let Some(max) = number(config, "maxConcurrent")? {
         if !(max.is_finite() && max >= 1.0) {
-            return Err(Error::config(format!("Invalid option `maxConcurrent`: {max} is not a whole number ≥ 1")));
+            return Err(Error::config(format!("Invalid option `maxConcurrent`: {} is not a whole number ≥ 1", crate::number::format(max))));
         }
         out.max_concurrent = max as usize;
     }

@@ -6,7 +6,7 @@ mod auth;
 pub mod convert;
 pub mod platform;
 mod store;
-mod value;
+pub mod value;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -12,15 +12,16 @@ fn field(value: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(value, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
 }
 
-fn scalar_text(value: &JsValue) -> Option<String> {
+/// A string, number or boolean as text; numbers as JS prints them (`String(99997)`), which
+/// also keeps Rust's float formatting out of the wasm.
+pub fn scalar_text(value: &JsValue) -> Option<String> {
     if let Some(text) = value.as_string() {
         return Some(text);
     }
-    if let Some(number) = value.as_f64() {
-        // `Display` for f64 prints 99997.0 as "99997", like JS.
-        return Some(number.to_string());
+    if value.as_f64().is_some() {
+        return value.unchecked_ref::<js_sys::Number>().to_string(10).ok().map(String::from);
     }
-    value.as_bool().map(|b| b.to_string())
+    value.as_bool().map(|b| if b { "true".into() } else { "false".into() })
 }
 
 impl Value for JsValue {
