@@ -149,7 +149,7 @@ function api(load) {
           if (typeof options !== 'object') throw { kind: 'config', message: 'Invalid options: createHttp expects an object' }
           var platform = options.platform || wxAdapter.globalWx()
           return load(options.wasmPath).then(function (glue) {
-            core = new glue.Http(coreOptions(options), wxAdapter.createAdapter(platform))
+            core = new glue.Http(coreOptions(options), wxAdapter.createAdapter(platform, true))
           })
         }).catch(function (e) {
           starting = null
@@ -242,7 +242,24 @@ function api(load) {
       storage: storageApi(function () {
         return ready().then(function () { return store || (store = core.storage()) })
       }),
+      takeLoginCode: function () {
+        return ready().then(function () { return core.takeLoginCode() }).catch(asRequestError)
+      },
+      prefetchLoginCode: function () {
+        return ready().then(function () { return core.prefetchLoginCode() }).then(function () {}, asRequestError)
+      },
     }
+  }
+
+  // SPEC §9: 'ok' | 'expired' | 'unknown', never a rejection (no wx, no module, bad url…).
+  function checkAvatar(url, options) {
+    return Promise.resolve().then(function () {
+      options = options || {}
+      var platform = options.platform || wxAdapter.globalWx()
+      return load(options.wasmPath).then(function (glue) {
+        return glue.checkAvatar(url, wxAdapter.createAdapter(platform))
+      })
+    }).then(function (state) { return state || 'unknown' }, function () { return 'unknown' })
   }
 
   function createStorage(options) {
@@ -261,7 +278,11 @@ function api(load) {
     })
   }
 
-  return { createHttp: createHttp, createStorage: createStorage, isRequestError: isRequestError }
+  return { createHttp: createHttp, createStorage: createStorage, checkAvatar: checkAvatar, isRequestError: isRequestError }
+}
+
+function asRequestError(e) {
+  throw isRequestError(e) ? e : RequestError(e, undefined)
 }
 
 function merge(options, fields) {

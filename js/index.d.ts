@@ -60,6 +60,7 @@ export interface HttpOptions {
   /** The `wx` object to use; default: the global `wx`, read only when this is absent. */
   platform?: object
   wasmPath?: string
+  /** One `console.log` line per request attempt and per login (never headers, bodies or the token). */
   debug?: boolean
 }
 
@@ -99,7 +100,28 @@ export interface Http {
   interceptors: { request: Interceptors<RequestOptions>; response: Interceptors<Response> }
   /** Resolves once the wasm module has loaded. */
   ready(): Promise<void>
+  /**
+   * A `wx.login` code that is fresh and never used (SPEC §9): the prefetched one while younger
+   * than 4.5 minutes, else a new one. Never the silent login's code. Rejects with kind `login`
+   * when `wx.login` fails.
+   */
+  takeLoginCode(): Promise<string>
+  /**
+   * Fetches one `wx.login` code for a later `takeLoginCode()` (call it in the binding page's
+   * `onShow`). Each `wx.login` may refresh WeChat's session key; the library never calls it
+   * on its own for this.
+   */
+  prefetchLoginCode(): Promise<void>
 }
 
 export function createHttp(options?: HttpOptions): Http
 export function isRequestError(value: unknown): value is RequestError
+
+export type AvatarState = 'ok' | 'expired' | 'unknown'
+
+/**
+ * Whether a WeChat avatar URL still exists (SPEC §9): `'expired'` when WeChat answers with
+ * `X-ErrNo: -6101` or `X-Info: notexist:-6101`, `'ok'` for a 2xx without them, `'unknown'`
+ * otherwise (network failure, bad URL, …). Never rejects.
+ */
+export function checkAvatar(url: string, options?: { platform?: object; wasmPath?: string }): Promise<AvatarState>

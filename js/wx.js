@@ -2,7 +2,23 @@
 // The only file that names `wx`: turns its callback APIs into the promise-returning adapter
 // the Rust core calls (src/wx/platform.rs). wx failures stay plain `{ errMsg, errno }`.
 
-function createAdapter(wx) {
+function createAdapter(wx, appEvents) {
+  // The app's foreground state, from wx's app events (subscribed once, by the adapter of a
+  // client — `appEvents` — if wx has them): `hides` counts onAppHide events, `shown` holds the
+  // waiters of the next onAppShow.
+  var hidden = false
+  var hides = 0
+  var shown = []
+  if (appEvents && typeof wx.onAppHide === 'function' && typeof wx.onAppShow === 'function') {
+    wx.onAppHide(function () {
+      if (!hidden) hides++
+      hidden = true
+    })
+    wx.onAppShow(function () {
+      hidden = false
+      shown.splice(0).forEach(function (resolve) { resolve() })
+    })
+  }
   return {
     send: function (method, url, header, data, extra, timeout) {
       var task
@@ -69,6 +85,24 @@ function createAdapter(wx) {
     },
     storageKeys: function () {
       try { return wx.getStorageInfoSync().keys || [] } catch (e) { return [] }
+    },
+    appState: function () {
+      return hides * 2 + (hidden ? 1 : 0)
+    },
+    // Cancelled through `cancel` like a timer: `done` drops the waiter and settles it.
+    appShown: function () {
+      var resolve
+      var pending = new Promise(function (r) { resolve = r })
+      shown.push(resolve)
+      pending.done = function () {
+        var i = shown.indexOf(resolve)
+        if (i >= 0) shown.splice(i, 1)
+        resolve()
+      }
+      return pending
+    },
+    log: function (line) {
+      if (typeof console !== 'undefined' && console.log) console.log(line)
     },
   }
 }

@@ -1,6 +1,6 @@
 //! The client behind `createHttp`: validates options, runs the stack, and makes abort a
 //! matter of dropping the request's future (which aborts the task or leaves the queue). It
-//! also holds what `http.login/logout/getToken/storage` reach.
+//! also holds what `http.login/logout/getToken/storage/takeLoginCode` reach.
 
 use std::rc::Rc;
 
@@ -9,6 +9,7 @@ use futures::future::{AbortHandle, Abortable};
 use crate::auth::AuthConfig;
 use crate::cache::CacheEntries;
 use crate::error::{Error, Kind};
+use crate::login_code::LoginCodes;
 use crate::options::{ClientConfig, RequestOptions};
 use crate::platform::Platform;
 use crate::request::Response;
@@ -21,12 +22,18 @@ pub struct Client<P: Platform> {
     auth: Option<Rc<AuthLayer<P>>>,
     cache: CacheEntries<P>,
     storage: Storage<P>,
+    codes: LoginCodes<P>,
 }
 
 impl<P: Platform> Client<P> {
     /// `auth: None` builds a client without silent login. A user switch (SPEC L9) drops the
     /// previous user's cached responses before any request resolves.
     pub fn new(config: ClientConfig, auth: Option<AuthConfig<P::Value>>, platform: Rc<P>) -> Self {
+        Client::with_debug(config, auth, platform, false)
+    }
+
+    /// `new` with `debug: true`: one `Platform::log` line per attempt and per login.
+    pub fn with_debug(config: ClientConfig, auth: Option<AuthConfig<P::Value>>, platform: Rc<P>, debug: bool) -> Self {
         let cache = CacheEntries::new(platform.clone(), &config.namespace);
         let auth = auth.map(|mut auth| {
             let entries = cache.clone();
@@ -38,9 +45,10 @@ impl<P: Platform> Client<P> {
             }));
             auth
         });
-        let (stack, auth) = stack::build(platform.clone(), &config, auth);
-        let storage = Storage::new(platform, &config.namespace);
-        Client { config, stack, auth, cache, storage }
+        let (stack, auth) = stack::build_with(platform.clone(), &config, auth, debug);
+        let storage = Storage::new(platform.clone(), &config.namespace);
+        let codes = LoginCodes::new(platform);
+        Client { config, stack, auth, cache, storage, codes }
     }
 
     /// Runs one request. `abort` settles it with kind `aborted` whatever stage it is in.
@@ -81,4 +89,22 @@ impl<P: Platform> Client<P> {
     pub fn storage(&self) -> &Storage<P> {
         &self.storage
     }
+
+    /// `http.takeLoginCode()`: a fresh `wx.login` code never handed out before (SPEC §9).
+    pub async fn take_login_code(&self) -> Result<String, Error<P::Value>> {
+        self.codes.take().await.map_err(wx_login_failed)
+    }
+
+    /// `http.prefetchLoginCode()`: gets one code now, for a later `take_login_code`.
+    pub async fn prefetch_login_code(&self) -> Result<(), Error<P::Value>> {
+        self.codes.prefetch().await.map_err(wx_login_failed)
+    }
+
+    pub fn login_codes(&self) -> &LoginCodes<P> {
+        &self.codes
+    }
+}
+
+fn wx_login_failed<V>(failure: crate::platform::WxFailure) -> Error<V> {
+    Error::new(Kind::Login, format!("wx.login failed ({})", failure.err_msg)).with_err_msg(Some(failure.err_msg))
 }

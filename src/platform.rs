@@ -33,6 +33,15 @@ pub struct WxFailure {
     pub errno: Option<i64>,
 }
 
+/// The app's foreground/background state, from `wx.onAppHide` / `wx.onAppShow`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppState {
+    pub hidden: bool,
+    /// `wx.onAppHide` events so far: a change tells that the app left (and maybe came back)
+    /// during a request.
+    pub hides: u32,
+}
+
 pub trait Platform: 'static {
     type Value: Value;
 
@@ -56,4 +65,18 @@ pub trait Platform: 'static {
     fn storage_remove(&self, key: &str);
     /// Every key of the app's storage (`wx.getStorageInfoSync().keys`).
     fn storage_keys(&self) -> Vec<String>;
+
+    /// Whether the app is in the background now (after `wx.onAppHide`, before
+    /// `wx.onAppShow`) and how many times it went there so far. Hosts without app events are
+    /// never hidden.
+    fn app_state(&self) -> AppState {
+        AppState::default()
+    }
+    /// Resolves at the next `wx.onAppShow`; dropping it forgets the wait. Hosts without app
+    /// events resolve at once, so an interrupted request is simply sent again.
+    fn app_shown(&self) -> impl Future<Output = ()> + 'static {
+        std::future::ready(())
+    }
+    /// One line of the `debug: true` log (`console.log`). Never given headers or bodies.
+    fn log(&self, _line: &str) {}
 }

@@ -3,24 +3,34 @@
 //!
 //! The order, outermost first (SPEC §5):
 //! request interceptors (JS) → response cache → request sharing → auth → retry →
-//! concurrency limit → timeout/abort → `wx.request` → response interceptors (JS).
+//! background (wait for `wx.onAppShow`) → concurrency limit → timeout/abort → `wx.request` →
+//! response interceptors (JS).
 //!
 //! - sharing above auth: identical GETs waiting for one login share one call;
 //! - auth above retry: a replay after re-login is a fresh logical request with its own retries,
-//!   and the login exchange calls `Below` (retry → limit → transport), never auth itself; it
-//!   sets `priority` to take the next free slot ahead of queued requests;
+//!   and the login exchange calls `Below` (retry → background → limit → transport), never auth
+//!   itself; it sets `priority` to take the next free slot ahead of queued requests;
+//! - retry above background: an interruption is no retry attempt; background resends it;
+//! - background above limit: a request held while the app is hidden holds no slot;
 //! - retry above limit: a request waiting out its backoff holds no slot;
 //! - limit above transport: the per-attempt timeout starts once a slot is acquired.
 //!
+//! Two thin debug layers (`debug.rs`) do not change behaviour: `Trace` between auth and retry
+//! numbers each logical request's attempts and logs logins, `Attempt` above the transport logs
+//! each attempt (`debug: true`).
+//!
 //! Interceptors are JS functions and run in the glue around the whole stack, once per logical
 //! request; abort is the caller dropping the future (see `client.rs`): it leaves the limit's
-//! queue, cancels a backoff sleep, drops one sharer's interest, or aborts the `RequestTask`.
+//! queue, cancels a backoff sleep or a wait for the app to show, drops one sharer's interest,
+//! or aborts the `RequestTask`.
 
 use std::future::Future;
 use std::rc::Rc;
 
 use crate::auth::{Auth, AuthConfig};
+use crate::background::Background;
 use crate::cache::Cache;
+use crate::debug::{self, Attempt, Trace};
 use crate::error::Error;
 use crate::limit::Limit;
 use crate::options::ClientConfig;
@@ -42,10 +52,10 @@ impl<V, S: Service<V> + ?Sized> Service<V> for Rc<S> {
     }
 }
 
-/// Everything below auth: what the login exchange calls.
-pub type Below<P> = Retry<Limit<Transport<P>>, P>;
+/// Everything below auth: what the login exchange calls (through `Trace`).
+pub type Below<P> = Retry<Background<Limit<Attempt<Transport<P>, P>>, P>, P>;
 
-pub type AuthLayer<P> = Auth<Below<P>, P>;
+pub type AuthLayer<P> = Auth<Trace<Rc<Below<P>>, P>, P>;
 
 /// The whole stack under the interceptors.
 pub type Stack<P> = Cache<P, Share<MaybeAuth<P>, <P as Platform>::Value>>;
@@ -60,7 +70,8 @@ impl<P: Platform> Service<P::Value> for MaybeAuth<P> {
     async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
         match self {
             MaybeAuth::On(auth) => auth.call(request).await,
-            MaybeAuth::Off(below) => below.call(request).await,
+            // Auth's `Trace` scopes its calls; without auth, this is the logical request.
+            MaybeAuth::Off(below) => debug::scoped(below.call(request)).await,
         }
     }
 }
@@ -71,10 +82,25 @@ pub fn build<P: Platform>(
     config: &ClientConfig,
     auth: Option<AuthConfig<P::Value>>,
 ) -> (Stack<P>, Option<Rc<AuthLayer<P>>>) {
+    build_with(platform, config, auth, false)
+}
+
+/// `build` with `debug` (one log line per attempt and per login through `Platform::log`).
+pub fn build_with<P: Platform>(
+    platform: Rc<P>,
+    config: &ClientConfig,
+    auth: Option<AuthConfig<P::Value>>,
+    debug: bool,
+) -> (Stack<P>, Option<Rc<AuthLayer<P>>>) {
     let transport = Transport::new(platform.clone()).with_validate_status(config.validate_status.clone());
-    let limit = Limit::new(transport, config.max_concurrent);
-    let below = Rc::new(Retry::new(limit, config.retry.clone(), platform.clone()));
-    let auth = auth.map(|auth| Rc::new(Auth::new(below.clone(), platform.clone(), &config.base_url, auth)));
+    let attempt = Attempt::new(transport, platform.clone(), debug);
+    let limit = Limit::new(attempt, config.max_concurrent);
+    let background = Background::new(limit, platform.clone());
+    let below = Rc::new(Retry::new(background, config.retry.clone(), platform.clone()));
+    let auth = auth.map(|auth| {
+        let trace = Trace::new(below.clone(), platform.clone(), debug.then(|| auth.clone()));
+        Rc::new(Auth::new(Rc::new(trace), platform.clone(), &config.base_url, auth))
+    });
     let user: Rc<dyn Fn() -> Option<String>> = match &auth {
         Some(auth) => Rc::new(auth.user_source()),
         None => Rc::new(|| None),

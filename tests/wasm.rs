@@ -32,6 +32,9 @@ export function fakeAdapter(answer) {
     login: () => Promise.resolve('code-1'),
     checkSession: () => Promise.resolve(true),
     getStorage() {}, setStorage() {}, removeStorage() {}, storageKeys: () => [],
+    appState: () => 0,
+    appShown() { let done; const p = new Promise(r => { done = r }); p.done = done; return p },
+    log(line) { calls.push('log: ' + line) },
   }
 }
 export function answers(url) {
@@ -138,4 +141,25 @@ async fn abort_rejects_with_aborted_and_aborts_the_task() {
     assert_eq!(field(&error, "kind").as_string().unwrap(), "aborted");
     let calls = js_sys::Array::from(&field(&adapter.into(), "calls"));
     assert_eq!(calls.get(calls.length() - 1).as_string().as_deref(), Some("abort"));
+}
+
+#[wasm_bindgen_test]
+async fn check_avatar_resolves_a_state_and_never_rejects() {
+    let state = JsFuture::from(wxhttp::wx::check_avatar("https://a.example/x.png".into(), fake_adapter(&answers_fn()))).await.unwrap();
+    assert_eq!(state.as_string().unwrap(), "expired", "X-ErrNo: -6101 in the fake's answers");
+    let state = JsFuture::from(wxhttp::wx::check_avatar(JsValue::from(3), fake_adapter(&answers_fn()))).await.unwrap();
+    assert_eq!(state.as_string().unwrap(), "unknown");
+}
+
+#[wasm_bindgen_test]
+async fn take_login_code_and_debug_lines_cross_the_boundary() {
+    let adapter = fake_adapter(&answers_fn());
+    let config = object(&[("baseURL", "https://api.example.com".into()), ("debug", JsValue::TRUE)]);
+    let http = Http::new(&config, adapter.clone()).map_err(|e| json(&e)).unwrap();
+    let code = JsFuture::from(http.take_login_code()).await.unwrap();
+    assert_eq!(code.as_string().unwrap(), "code-1");
+    request(&http, object(&[("url", "/users".into())])).await.unwrap();
+    let calls = js_sys::Array::from(&field(&adapter.into(), "calls"));
+    let line = calls.iter().filter_map(|c| c.as_string()).find(|c| c.starts_with("log: ")).unwrap();
+    assert!(line.starts_with("log: wxhttp GET https://api.example.com/users → 200 (attempt 1, "), "{line}");
 }

@@ -87,7 +87,7 @@ where
                 Ok(session)
             }
             Err(failure) => {
-                let waited = state.holds(id) && state.fail(now);
+                let waited = state.holds(id) && state.fail(now, &failure.error);
                 drop(state);
                 if let (true, true, Some(hook)) = (waited, failure.notify, &self.config.on_login_failed) {
                     hook(&failure.error);

@@ -140,6 +140,38 @@ where
         self.core.state.borrow().user.clone()
     }
 
+    /// The identity `request` may be served cached data for (the response cache asks before
+    /// every lookup). For a request auth applies to, this runs the step the request itself would
+    /// run first — join a login in flight, the launch's `wx.checkSession` on a restored token,
+    /// a login when there is no token or it is known to have expired — and then gives the user
+    /// id, so a cache hit is never served to an identity that is restored but unchecked, or
+    /// dying (a re-login in flight may reveal another account, L9). A failed login rejects the
+    /// request as it would reject it in this layer. It never starts a refresh-ahead (L8): a hit
+    /// sends nothing, so nothing would drive it. Other requests get the current user at once.
+    pub fn confirmed_user(&self, request: &Request<P::Value>) -> LocalBoxFuture<'static, Result<Option<String>, Error<P::Value>>> {
+        if !self.applies_to(request) {
+            return futures::future::ready(Ok(self.current_user())).boxed_local();
+        }
+        let core = self.core.clone();
+        let request = request.clone();
+        async move {
+            loop {
+                let next = core.state.borrow_mut().next(core.platform.now(), 0.0);
+                match next {
+                    Next::Use(_) | Next::UseAndDrive(..) => break,
+                    Next::Wait(login) => {
+                        login.await.map_err(|e| for_request(e, &request))?;
+                        break;
+                    }
+                    Next::Limited => return Err(for_request(limit_error(), &request)),
+                    Next::Start(start) => drop(core.start(start)),
+                }
+            }
+            Ok(core.state.borrow().user.clone())
+        }
+        .boxed_local()
+    }
+
     /// A reader of `current_user` that does not keep this layer alive (for the cache layer).
     pub fn user_source(&self) -> impl Fn() -> Option<String> + 'static {
         let weak: Weak<Core<S, P>> = Rc::downgrade(&self.core);
@@ -180,9 +212,18 @@ where
                 return outcome;
             }
             // Only the token this request carried, and only if it is still the current one.
-            core.state.borrow_mut().invalidate(session.generation);
+            let failed = {
+                let mut state = core.state.borrow_mut();
+                let invalidated = state.invalidate(session.generation);
+                if invalidated { None } else { state.failure_for(session.generation) }
+            };
             if replays >= core.config.max_relogin {
                 return Err(still_expired(&request, replays, outcome));
+            }
+            // A late answer for a token a failed episode already gave up on: that episode's
+            // error, no new `wx.login` and no second `on_login_failed` (L4).
+            if let Some(error) = failed {
+                return Err(for_request(error, &request));
             }
             replays += 1;
         }

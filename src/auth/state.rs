@@ -7,7 +7,11 @@
 //!   phase becomes `LoggingIn` in the same borrow;
 //! - each token has a `generation`; an expired answer invalidates the token only when it was
 //!   sent with the current one (`invalidate`), so a late answer never causes a second login;
-//! - a login's outcome is applied only if the phase still holds that very login (`holds`).
+//! - a login's outcome is applied only if the phase still holds that very login (`holds`);
+//! - a failed episode that leaves no token records the generation it was replacing and its
+//!   error (`failed`): a late expired answer for a token up to that generation gets that error
+//!   (`failure_for`) instead of a new `wx.login` and a second `on_login_failed` — the failure-side
+//!   counterpart of the generations rule. A new token or a logout clears it.
 
 use std::fmt;
 
@@ -93,6 +97,9 @@ pub struct State<V> {
     pub unchecked: bool,
     /// The generation whose background refresh failed: not refreshed ahead again.
     pub refresh_failed: Option<u64>,
+    /// The last failed episode that left no token: the latest generation it found (every
+    /// token up to it is dead as far as this launch knows) and its error.
+    pub failed: Option<(u64, Error<V>)>,
     next_login: u64,
     logins: LoginWindow,
 }
@@ -106,6 +113,7 @@ impl<V> State<V> {
             user: None,
             unchecked: false,
             refresh_failed: None,
+            failed: None,
             next_login: 0,
             logins: LoginWindow::default(),
         }
@@ -206,12 +214,31 @@ impl<V> State<V> {
         }
         let session = Session { token, expires_at, user_id, generation: self.generation };
         self.phase = Phase::HaveToken(session.clone());
+        self.failed = None;
         session
     }
 
-    /// A login failed. A background refresh whose old token still works goes back to it
-    /// (returns `false`: nobody was waiting in vain); otherwise no token (returns `true`).
-    pub fn fail(&mut self, now: f64) -> bool {
+    /// An expired answer to a request sent with token `generation` that `invalidate` did not
+    /// act on: if a failed episode already gave up on that token and nothing replaced it yet,
+    /// that episode's error. `None` while a login is in flight (the request joins it) or a
+    /// newer token exists (the request replays with it, L3).
+    pub fn failure_for(&self, generation: u64) -> Option<Error<V>>
+    where
+        V: Clone,
+    {
+        match (&self.phase, &self.failed) {
+            (Phase::NoToken, Some((failed, error))) if generation <= *failed => Some(error.clone()),
+            _ => None,
+        }
+    }
+
+    /// A login failed with `error`. A background refresh whose old token still works goes back
+    /// to it (returns `false`: nobody was waiting in vain); otherwise no token (returns `true`),
+    /// and the failure is recorded for late expired answers (`failure_for`).
+    pub fn fail(&mut self, now: f64, error: &Error<V>) -> bool
+    where
+        V: Clone,
+    {
         let keep = match &mut self.phase {
             Phase::LoggingIn { keep, .. } => keep.take().filter(|s| !s.is_expired(now)),
             _ => None,
@@ -224,6 +251,7 @@ impl<V> State<V> {
             }
             None => {
                 self.phase = Phase::NoToken;
+                self.failed = Some((self.generation, error.clone()));
                 true
             }
         }
@@ -240,6 +268,7 @@ impl<V> State<V> {
         self.previous_token = None;
         self.user = None;
         self.unchecked = false;
+        self.failed = None;
     }
 
     /// Whether a new login would exceed the rate limit (L5).

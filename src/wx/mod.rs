@@ -34,9 +34,11 @@ impl Http {
     pub fn new(config: &JsValue, adapter: Adapter) -> Result<Http, JsValue> {
         let to_js = |e: convert::E| convert::error_to_js(&e);
         let auth = auth::auth_config(config).map_err(to_js)?;
+        // `debug` is read here until `ClientConfig` has it (convert.rs ignores it).
+        let debug = js_sys::Reflect::get(config, &"debug".into()).is_ok_and(|v| v.is_truthy());
         let config = convert::client_config(config).map_err(to_js)?;
         let platform = Rc::new(JsPlatform::new(adapter));
-        Ok(Http { client: Rc::new(Client::new(config, auth, platform)), aborts: Rc::default() })
+        Ok(Http { client: Rc::new(Client::with_debug(config, auth, platform, debug)), aborts: Rc::default() })
     }
 
     /// Runs one request; resolves with wx's success result, rejects with an error object
@@ -85,4 +87,35 @@ impl Http {
     pub fn storage(&self) -> Store {
         Store::from(self.client.storage().clone())
     }
+
+    /// `http.takeLoginCode()`: a fresh `wx.login` code never handed out before.
+    #[wasm_bindgen(js_name = takeLoginCode)]
+    pub fn take_login_code(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            client.take_login_code().await.map(|code| JsValue::from_str(&code)).map_err(|e| convert::error_to_js(&e))
+        })
+    }
+
+    /// `http.prefetchLoginCode()`: fetches one code for a later `takeLoginCode`.
+    #[wasm_bindgen(js_name = prefetchLoginCode)]
+    pub fn prefetch_login_code(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            client.prefetch_login_code().await.map(|()| JsValue::UNDEFINED).map_err(|e| convert::error_to_js(&e))
+        })
+    }
+}
+
+/// `checkAvatar(url, adapter)`: resolves `'ok'`, `'expired'` or `'unknown'`; never rejects.
+#[wasm_bindgen(js_name = checkAvatar)]
+pub fn check_avatar(url: JsValue, adapter: Adapter) -> js_sys::Promise {
+    let platform = JsPlatform::new(adapter);
+    wasm_bindgen_futures::future_to_promise(async move {
+        let state = match url.as_string() {
+            Some(url) => crate::avatar::check(&platform, &url).await,
+            None => crate::avatar::AvatarState::Unknown,
+        };
+        Ok(JsValue::from_str(state.as_str()))
+    })
 }

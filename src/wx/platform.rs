@@ -7,7 +7,7 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::platform::{Platform, WxFailure};
+use crate::platform::{AppState, Platform, WxFailure};
 use crate::request::{Request, Response};
 
 #[wasm_bindgen]
@@ -38,6 +38,14 @@ extern "C" {
     fn remove_storage(this: &Adapter, key: &str);
     #[wasm_bindgen(method, js_name = storageKeys)]
     fn storage_keys(this: &Adapter) -> Array;
+    /// `hides * 2 + (hidden ? 1 : 0)`: one crossing for both halves of `AppState`.
+    #[wasm_bindgen(method, js_name = appState)]
+    fn app_state(this: &Adapter) -> f64;
+    /// Resolves at the next `wx.onAppShow`; `cancel` forgets it.
+    #[wasm_bindgen(method, js_name = appShown)]
+    fn app_shown(this: &Adapter) -> Promise;
+    #[wasm_bindgen(method)]
+    fn log(this: &Adapter, line: &str);
 }
 
 pub struct JsPlatform {
@@ -142,5 +150,23 @@ impl Platform for JsPlatform {
 
     fn storage_keys(&self) -> Vec<String> {
         self.adapter.storage_keys().iter().filter_map(|k| k.as_string()).collect()
+    }
+
+    fn app_state(&self) -> AppState {
+        let state = self.adapter.app_state();
+        let state = if state.is_finite() && state >= 0.0 { state as u64 } else { 0 };
+        AppState { hidden: state & 1 == 1, hides: (state >> 1) as u32 }
+    }
+
+    fn app_shown(&self) -> impl Future<Output = ()> + 'static {
+        let promise = self.adapter.app_shown();
+        let adapter = self.adapter.clone();
+        async move {
+            let _ = settle(adapter, promise, Adapter::cancel).await;
+        }
+    }
+
+    fn log(&self, line: &str) {
+        self.adapter.log(line)
     }
 }

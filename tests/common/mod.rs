@@ -119,6 +119,12 @@ pub struct Fake {
     pub login_delay: Cell<u32>,
     pub session_alive: Cell<bool>,
     pub check_sessions: Cell<u32>,
+    /// The app is in the background (`hide()` … `show()`); waiters of `app_shown`.
+    pub hidden: Cell<bool>,
+    pub hides: Cell<u32>,
+    shown: RefCell<Vec<oneshot::Sender<()>>>,
+    /// Lines of `Platform::log` (`debug: true`).
+    pub logs: RefCell<Vec<String>>,
 }
 
 pub const ITEM_LIMIT: usize = 1024 * 1024;
@@ -137,11 +143,35 @@ impl Fake {
             login_delay: Cell::new(0),
             session_alive: Cell::new(true),
             check_sessions: Cell::new(0),
+            hidden: Cell::new(false),
+            hides: Cell::new(0),
+            shown: RefCell::default(),
+            logs: RefCell::default(),
         })
     }
 
     fn size_of(key: &str, value: &J) -> usize {
         key.len() + value.json_size().unwrap_or(0)
+    }
+
+    /// `wx.onAppHide`: the app goes to the background.
+    pub fn hide(&self) {
+        if !self.hidden.replace(true) {
+            self.hides.set(self.hides.get() + 1);
+        }
+    }
+
+    /// `wx.onAppShow`: the app comes back; every `app_shown` waiter resolves (run the pool).
+    pub fn show(&self) {
+        self.hidden.set(false);
+        for waiter in self.shown.borrow_mut().drain(..) {
+            let _ = waiter.send(());
+        }
+    }
+
+    /// Waiters of `app_shown` still listening (dropped ones excluded).
+    pub fn show_waiters(&self) -> usize {
+        self.shown.borrow().iter().filter(|w| !w.is_canceled()).count()
     }
 
     pub fn respond(&self, responder: impl Fn(&Request<J>) -> Reply + 'static) {
@@ -252,6 +282,22 @@ impl Platform for Fake {
 
     fn storage_keys(&self) -> Vec<String> {
         self.storage.borrow().keys().cloned().collect()
+    }
+
+    fn app_state(&self) -> wxhttp::platform::AppState {
+        wxhttp::platform::AppState { hidden: self.hidden.get(), hides: self.hides.get() }
+    }
+
+    fn app_shown(&self) -> impl Future<Output = ()> + 'static {
+        let (tx, rx) = oneshot::channel();
+        self.shown.borrow_mut().push(tx);
+        async move {
+            let _ = rx.await;
+        }
+    }
+
+    fn log(&self, line: &str) {
+        self.logs.borrow_mut().push(line.to_string());
     }
 }
 

@@ -1,0 +1,154 @@
+// Runs under `jsc --useJIT=false` in the style of tests/jsc/harness.js: no `WebAssembly` (only a
+// `WXWebAssembly` that takes a path inside the package), no `TextDecoder`/`TextEncoder`/
+// `queueMicrotask`, `clearTimeout` emulated. `CONFIG` (from bench/jsc.js) names the library and
+// the mode:
+//   overhead  — per-request µs against an instant in-process wx, sequential and 10 in flight;
+//   coldstart — ms from loading the library's code to the first response.
+// Prints one line `RESULT <json>`.
+/* global CONFIG, readFile, load, print, preciseTime */
+var T0 = preciseTime()
+var realWebAssembly = WebAssembly
+delete globalThis.WebAssembly
+delete globalThis.TextDecoder
+delete globalThis.TextEncoder
+delete globalThis.queueMicrotask
+
+var realSetTimeout = setTimeout
+var timers = {}
+var nextTimer = 1
+var armed = false
+function tick() {
+  armed = false
+  var now = Date.now()
+  var due = Object.keys(timers).map(Number).filter(function (id) { return timers[id].at <= now })
+  due.sort(function (a, b) { return timers[a].at - timers[b].at || a - b })
+  due.forEach(function (id) {
+    var timer = timers[id]
+    if (!timer) return
+    delete timers[id]
+    timer.fn()
+  })
+  arm()
+}
+function arm() {
+  if (armed) return
+  var ids = Object.keys(timers)
+  if (!ids.length) return
+  var earliest = Math.min.apply(null, ids.map(function (id) { return timers[id].at }))
+  armed = true
+  realSetTimeout(tick, Math.max(0, Math.min(50, earliest - Date.now())))
+}
+globalThis.setTimeout = function (fn, ms) {
+  var id = nextTimer++
+  var args = Array.prototype.slice.call(arguments, 2)
+  timers[id] = { at: Date.now() + (ms || 0), fn: function () { fn.apply(null, args) } }
+  arm()
+  return id
+}
+globalThis.clearTimeout = function (id) { delete timers[id] }
+
+globalThis.WXWebAssembly = {
+  instantiate: function (path, imports) {
+    var file = CONFIG.files[path]
+    if (!file) return Promise.reject(new Error('WXWebAssembly.instantiate: no file in the package at ' + path))
+    return realWebAssembly.instantiate(readFile(file, 'binary'), imports)
+  },
+}
+
+var modules = {}
+function requireFrom(dir) {
+  return function (name) {
+    var file = name.charAt(0) === '.' ? dir + '/' + name.replace(/^\.\//, '') : CONFIG.packages[name]
+    if (!/\.js$/.test(file)) file += '.js'
+    if (!modules[file]) {
+      var module = { exports: {} }
+      modules[file] = module
+      var body = readFile(file)
+      var factory = new Function('module', 'exports', 'require', body) // eslint-disable-line no-new-func
+      factory(module, module.exports, requireFrom(file.replace(/\/[^/]*$/, '')))
+    }
+    return modules[file].exports
+  }
+}
+globalThis.require = requireFrom('.')
+
+// The instant wx: answers in the next microtask with a freshly made JSON body.
+function instantWx() {
+  var noop = function () {}
+  var n = 0
+  return {
+    request: function (o) {
+      n++
+      Promise.resolve().then(function () {
+        var res = { data: { code: 10000 }, statusCode: 200, header: { 'Content-Type': 'application/json' }, cookies: [], errMsg: 'request:ok' }
+        if (o.success) o.success(res)
+        if (o.complete) o.complete(res)
+      })
+      return { abort: noop, onHeadersReceived: noop, offHeadersReceived: noop, onChunkReceived: noop, offChunkReceived: noop }
+    },
+    login: function (o) { Promise.resolve().then(function () { if (o.success) o.success({ code: 'c' + n, errMsg: 'login:ok' }) }) },
+    checkSession: function (o) { Promise.resolve().then(function () { if (o.success) o.success({ errMsg: 'checkSession:ok' }) }) },
+    getStorageSync: function () { return '' }, setStorageSync: noop, removeStorageSync: noop,
+    getStorageInfoSync: function () { return { keys: [], currentSize: 0, limitSize: 10240 } },
+    onAppShow: noop, offAppShow: noop, onAppHide: noop, offAppHide: noop,
+  }
+}
+
+function makeClient() {
+  var wx = instantWx()
+  globalThis.wx = wx // flyio's wx engine calls the global
+  load(CONFIG.bundle) // defines BenchClient (an esbuild IIFE of bench/clients/<lib>.js)
+  var create = BenchClient.default || BenchClient
+  var wxhttp = CONFIG.lib === 'wxhttp' ? require('wxhttp') : undefined
+  return create(wx, { baseURL: 'https://api.example.com', auth: false }, wxhttp)
+}
+
+function sortNum(a) { return a.slice().sort(function (x, y) { return x - y }) }
+function pct(sorted, p) { return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100 * sorted.length) - 1))] }
+function summary(a) { var s = sortNum(a); return { median: pct(s, 50), p99: pct(s, 99), n: s.length } }
+function done(result) { print('RESULT ' + JSON.stringify(result)) }
+function fail(e) { print('ERROR ' + (e && e.stack ? e + '\n' + e.stack : (e && e.message) || JSON.stringify(e))) }
+
+var urls = []
+for (var u = 0; u < 16; u++) urls.push('/api/item/' + u)
+
+if (CONFIG.mode === 'coldstart') {
+  try {
+    var client = makeClient()
+    client.get('/api/first').then(function (body) {
+      if (!body || body.code !== 10000) throw new Error('unexpected body ' + JSON.stringify(body))
+      done({ ms: (preciseTime() - T0) * 1000 })
+    }).catch(fail)
+  } catch (e) { fail(e) }
+} else {
+  var BUDGET = CONFIG.budgetMs / 1000
+  var client2
+  try { client2 = makeClient() } catch (e) { fail(e) }
+  var seq = [], par = []
+  var i = 0
+  function warm(end) {
+    if (i >= CONFIG.warm || preciseTime() > end) { i = 0; return sequential(preciseTime() + BUDGET) }
+    return client2.get(urls[i++ & 15]).then(function (body) {
+      if (!body || body.code !== 10000) throw new Error('unexpected body ' + JSON.stringify(body))
+      return warm(end)
+    })
+  }
+  function sequential(end) {
+    if (i >= CONFIG.seq || preciseTime() > end) { i = 0; return parallel(preciseTime() + BUDGET) }
+    var t = preciseTime()
+    return client2.get(urls[i++ & 15]).then(function () { seq.push((preciseTime() - t) * 1e6); return sequential(end) })
+  }
+  function parallel(end) {
+    if (i >= CONFIG.batches || preciseTime() > end) return
+    i++
+    var t = preciseTime()
+    var batch = []
+    for (var j = 0; j < 10; j++) batch.push(client2.get(urls[j]))
+    return Promise.all(batch).then(function () { par.push((preciseTime() - t) * 1e6 / 10); return parallel(end) })
+  }
+  if (client2) {
+    Promise.resolve().then(function () { return warm(preciseTime() + BUDGET) }).then(function () {
+      done({ lib: CONFIG.lib, sequential: summary(seq), parallel10: summary(par) })
+    }).catch(fail)
+  }
+}
