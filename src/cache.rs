@@ -6,9 +6,23 @@
 //!
 //! Entries live in their own storage namespace, `<namespace>:cache` (so inside the client's
 //! namespace: `wxhttp:cache:<user>:<hash>`), where
-//! - `<user>` is the identity the `user` function gives when the request starts, with `%` and `:`
-//!   percent-escaped; empty for anonymous (no identity, or an empty one). One account never sees
-//!   another's entries, and `drop_user` finds a user's entries by this prefix.
+//! - `<user>` is the request's identity, with `%` and `:` percent-escaped; empty for anonymous
+//!   (no identity, or an empty one). One account never sees another's entries, and `drop_user`
+//!   finds a user's entries by this prefix. The identity comes from the `confirm` source when
+//!   there is one (`with_confirmed`), else from the `user` function when the request starts.
+//!
+//! # Whose identity
+//!
+//! A synchronous "current user" is not enough in front of a login: a token restored at launch is
+//! unchecked until `wx.checkSession` has run (the phone may have switched WeChat account), and
+//! during a re-login the current user is a dead session's, which the login may replace by another
+//! account (L9). So the stack gives the cache an asynchronous source (`Auth::confirmed_user`)
+//! that, for a request auth applies to, first does what the request would do anyway — join the
+//! login in flight, run the launch's check, log in — and only then names the user; the lookup
+//! waits for it, and a failed login rejects the GET like any request. The source is a plain
+//! closure returning a future, so this module knows nothing of auth. A side effect: the first
+//! cached GET of a fresh install, which waits for the first login, is keyed (and stored) under
+//! the user that login returned instead of starting anonymous.
 //! - `<hash>` is the 64-bit FNV-1a, in 16 hex digits, of the request's *description*: the method,
 //!   the URL with its query, the headers that change the answer — `accept`, `accept-language`,
 //!   `content-type` (never the auth header: the identity stands for it) — and the pass-through
@@ -22,13 +36,15 @@
 //! # Rules
 //! - Only a GET with `cache_ttl > 0` and no `data` is cached (wx appends a GET's `data` to the
 //!   query, and a host value cannot be hashed here: use `params`). Anything else goes to inner.
-//! - Only a 2xx answer is stored, and only when the identity is the same when the request started
-//!   and when it answered: an answer that straddles a login, a logout or an account switch is
+//! - Only a 2xx answer is stored, and only when the identity it was looked up under is still the
+//!   current one when it answered: an answer that straddles a login, a logout or an account switch is
 //!   never filed under the wrong user.
 //! - A failed cache write never fails the request; on a full storage the cache sweeps its own
 //!   expired entries and tries once more.
 
 use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
 
 use crate::error::Error;
 use crate::platform::{Platform, Value};
@@ -41,17 +57,33 @@ pub const VARY_HEADERS: [&str; 3] = ["accept", "accept-language", "content-type"
 /// Pass-through `wx.request` options that change the answer's shape.
 const VARY_OPTIONS: [&str; 2] = ["responseType", "dataType"];
 
+/// The identity a request may be served cached data for, once it can be trusted (see "Whose
+/// identity"); an error rejects the request.
+pub type Confirm<V> = Rc<dyn Fn(&Request<V>) -> LocalBoxFuture<'static, Result<Option<String>, Error<V>>>>;
+
 pub struct Cache<P: Platform, S> {
     inner: Rc<S>,
     entries: CacheEntries<P>,
     user: Rc<dyn Fn() -> Option<String>>,
+    confirm: Option<Confirm<P::Value>>,
 }
 
 impl<P: Platform, S> Cache<P, S> {
     /// `namespace` is the client's storage namespace; `user` returns the current identity, `None`
     /// when anonymous: `Auth::user_source()`, or e.g. `move || cell.borrow().clone()`.
     pub fn new(inner: Rc<S>, platform: Rc<P>, namespace: &str, user: impl Fn() -> Option<String> + 'static) -> Self {
-        Cache { inner, entries: CacheEntries::new(platform, namespace), user: Rc::new(user) }
+        Cache { inner, entries: CacheEntries::new(platform, namespace), user: Rc::new(user), confirm: None }
+    }
+
+    /// Keys each cacheable request under the identity `confirm` resolves to (awaited before the
+    /// lookup) instead of `user` at its start; `user` still tells whether the identity changed
+    /// while the request was out. `Auth::confirmed_user` in the stack.
+    pub fn with_confirmed(
+        mut self,
+        confirm: impl Fn(&Request<P::Value>) -> LocalBoxFuture<'static, Result<Option<String>, Error<P::Value>>> + 'static,
+    ) -> Self {
+        self.confirm = Some(Rc::new(confirm));
+        self
     }
 
     pub fn inner(&self) -> &Rc<S> {
@@ -79,17 +111,22 @@ impl<P: Platform, S> Cache<P, S> {
         self.entries.sweep()
     }
 
-    /// The storage key, the description and the TTL of a cacheable request.
-    fn key_of(&self, request: &Request<P::Value>) -> Option<(String, String, f64)> {
+    /// The description and the TTL of a cacheable request.
+    fn cacheable(&self, request: &Request<P::Value>) -> Option<(String, f64)> {
         let ttl = request.cache_ttl.filter(|t| *t > 0.0)?;
         let has_data = request.data.as_ref().is_some_and(|d| d.json_size() != P::Value::null().json_size());
         if request.method != Method::Get || has_data {
             return None;
         }
-        let description = describe(request);
-        let user = (self.user)();
-        let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
-        Some((key, description, ttl))
+        Some((describe(request), ttl))
+    }
+
+    /// The identity to key `request` under (see "Whose identity").
+    async fn identity(&self, request: &Request<P::Value>) -> Result<Option<String>, Error<P::Value>> {
+        match &self.confirm {
+            Some(confirm) => confirm(request).await,
+            None => Ok((self.user)()),
+        }
     }
 }
 
@@ -154,13 +191,14 @@ type V<P> = <P as Platform>::Value;
 
 impl<P: Platform, S: Service<V<P>>> Service<V<P>> for Cache<P, S> {
     async fn call(&self, request: Request<V<P>>) -> Result<Response<V<P>>, Error<V<P>>> {
-        let Some((key, description, ttl)) = self.key_of(&request) else {
+        let Some((description, ttl)) = self.cacheable(&request) else {
             return self.inner.call(request).await;
         };
+        let user = self.identity(&request).await?;
+        let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
         if let Some(response) = self.entries.lookup(&key, &description) {
             return Ok(response);
         }
-        let user = (self.user)();
         let response = self.inner.call(request).await?;
         if (200..300).contains(&response.status) && (self.user)() == user {
             self.entries.store(&key, &description, &response, ttl);

@@ -2,16 +2,17 @@
 //! a request and returns a future response, wrapping an inner service of the same shape.
 //!
 //! The order, outermost first (SPEC §5):
-//! request interceptors (JS) → response cache → request sharing → auth → retry →
-//! background (wait for `wx.onAppShow`) → concurrency limit → timeout/abort → `wx.request` →
-//! response interceptors (JS).
+//! request interceptors (JS) → response cache → request sharing → auth → background (wait for
+//! `wx.onAppShow`) → retry → concurrency limit → timeout/abort → `wx.request` → response
+//! interceptors (JS).
 //!
 //! - sharing above auth: identical GETs waiting for one login share one call;
 //! - auth above retry: a replay after re-login is a fresh logical request with its own retries,
-//!   and the login exchange calls `Below` (retry → background → limit → transport), never auth
+//!   and the login exchange calls `Below` (background → retry → limit → transport), never auth
 //!   itself; it sets `priority` to take the next free slot ahead of queued requests;
-//! - retry above background: an interruption is no retry attempt; background resends it;
-//! - background above limit: a request held while the app is hidden holds no slot;
+//! - background above retry: an interruption is no retry attempt (retry leaves it alone) and
+//!   the wait for the app to show is bounded by one `timeout`, never retried; a request held
+//!   while the app is hidden holds no slot;
 //! - retry above limit: a request waiting out its backoff holds no slot;
 //! - limit above transport: the per-attempt timeout starts once a slot is acquired.
 //!
@@ -53,7 +54,7 @@ impl<V, S: Service<V> + ?Sized> Service<V> for Rc<S> {
 }
 
 /// Everything below auth: what the login exchange calls (through `Trace`).
-pub type Below<P> = Retry<Background<Limit<Attempt<Transport<P>, P>>, P>, P>;
+pub type Below<P> = Background<Retry<Limit<Attempt<Transport<P>, P>>, P>, P>;
 
 pub type AuthLayer<P> = Auth<Trace<Rc<Below<P>>, P>, P>;
 
@@ -95,8 +96,8 @@ pub fn build_with<P: Platform>(
     let transport = Transport::new(platform.clone()).with_validate_status(config.validate_status.clone());
     let attempt = Attempt::new(transport, platform.clone(), debug);
     let limit = Limit::new(attempt, config.max_concurrent);
-    let background = Background::new(limit, platform.clone());
-    let below = Rc::new(Retry::new(background, config.retry.clone(), platform.clone()));
+    let retry = Retry::new(limit, config.retry.clone(), platform.clone());
+    let below = Rc::new(Background::new(retry, platform.clone()));
     let auth = auth.map(|auth| {
         let trace = Trace::new(below.clone(), platform.clone(), debug.then(|| auth.clone()));
         Rc::new(Auth::new(Rc::new(trace), platform.clone(), &config.base_url, auth))
@@ -110,6 +111,15 @@ pub fn build_with<P: Platform>(
         None => MaybeAuth::Off(below),
     };
     let share = Share::new(Rc::new(layer)).with_identity(user.clone());
-    let cache = Cache::new(Rc::new(share), platform, &config.namespace, move || user());
+    let mut cache = Cache::new(Rc::new(share), platform, &config.namespace, move || user());
+    if let Some(auth) = &auth {
+        // A cache hit only for a confirmed identity: after a login in flight or the launch's
+        // `wx.checkSession` (see `cache.rs`, "Whose identity"). Weak: the cache owns auth.
+        let auth = Rc::downgrade(auth);
+        cache = cache.with_confirmed(move |request| match auth.upgrade() {
+            Some(auth) => auth.confirmed_user(request),
+            None => Box::pin(futures::future::ready(Ok(None))),
+        });
+    }
     (cache, auth)
 }

@@ -74,7 +74,7 @@ fn run_seed(seed: u64) {
     let stack = Rc::new(stack::build(fake.clone(), &config, None).0);
     let share = || stack.inner();
     let limit = || match &**share().inner() {
-        stack::MaybeAuth::Off(below) => below.inner(),
+        stack::MaybeAuth::Off(below) => below.inner().inner(),
         stack::MaybeAuth::On(_) => unreachable!("built without auth"),
     };
     let mut pool = LocalPool::new();
