@@ -19,6 +19,9 @@ pub trait Value: Clone + Debug + 'static {
     fn get(&self, key: &str) -> Option<Self>;
     /// The size in bytes of this value's JSON text; `None` when JSON cannot hold it.
     fn json_size(&self) -> Option<usize>;
+    /// A response (wx's success result) whose `data` is a copy: what a caller joining a shared
+    /// request gets, so that its edits never reach the others, as with separate `wx.request`s.
+    fn copy_response(&self) -> Self;
     fn number(value: f64) -> Self;
     fn string(value: &str) -> Self;
     fn null() -> Self;

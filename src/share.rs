@@ -20,6 +20,7 @@ use std::rc::Rc;
 use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
 
 use crate::error::Error;
+use crate::platform::Value;
 use crate::request::{RetryOption};
 use crate::request::{Method, Request, Response};
 use crate::stack::Service;
@@ -113,7 +114,7 @@ impl<S, V> Share<S, V> {
 
 impl<V, S> Service<V> for Share<S, V>
 where
-    V: Clone + 'static,
+    V: Value,
     S: Service<V> + 'static,
 {
     async fn call(&self, request: Request<V>) -> Outcome<V> {
@@ -121,11 +122,14 @@ where
             return self.inner.call(request).await;
         };
         let existing = self.calls.borrow().get(&key).and_then(|entry| entry.call.upgrade());
-        let call = match existing {
-            Some(call) => call,
-            None => self.start(key, request),
-        };
-        call.await
+        match existing {
+            // A joiner gets its own copy of the body; the first caller keeps the original.
+            Some(call) => call.await.map(|response| Response { raw: response.raw.copy_response(), ..response }).map_err(|mut error| {
+                error.response = error.response.map(|r| Response { raw: r.raw.copy_response(), ..r });
+                error
+            }),
+            None => self.start(key, request).await,
+        }
     }
 }
 

@@ -291,6 +291,83 @@ fn failed_login_rejects_all_waiters_and_calls_hook_once() {
     assert_eq!(calls.get(), 1);
 }
 
+/// `wx.login` calls so far, failed ones included (`codes` counts the successful ones).
+fn wx_logins(fake: &Fake, failures_armed: u32) -> u32 {
+    fake.codes.get() + failures_armed - fake.login_failures.get()
+}
+
+#[test]
+fn late_expired_answers_after_a_failed_relogin_share_its_failure() {
+    let (calls, _, adjust) = failure_hook();
+    let (server, fake, auth) = setup(adjust);
+    let mut pool = LocalPool::new();
+    warm(&mut pool, &auth);
+    // Four requests out with T1; the server has dropped T1; wx.login keeps failing. Their
+    // "expired" answers come back one at a time (10, 20, 30, 40 ms), a fifth much later.
+    server.expire();
+    fake.login_failures.set(100);
+    let late: Vec<_> = (1..=4).map(|i| call(&pool, &auth, &format!("/late/{i}?delay={}", i * 10))).collect();
+    let latest = call(&pool, &auth, "/latest?delay=1000");
+    pool.run_until_stalled();
+    assert_eq!(server.business.borrow().len(), 6, "all five went out with T1");
+    for (i, outcome) in late.iter().enumerate() {
+        fake.clock.advance(&mut pool, 10.0);
+        let error = outcome.take().expect("settled on its answer").unwrap_err();
+        assert_eq!(error.kind, Kind::Login, "request {i}");
+        assert!(error.message.contains("wx.login failed"), "{}", error.message);
+        assert!(error.message.ends_with(&format!("GET https://api.example.com/late/{}?delay={}", i + 1, (i + 1) * 10)), "{}", error.message);
+    }
+    assert_eq!(wx_logins(&fake, 100), 2, "the cold start and one failed re-login for the four answers");
+    assert_eq!(calls.get(), 1, "on_login_failed once for the episode");
+    assert_eq!(server.business.borrow().len(), 6, "no replay without a token");
+    // A request issued after the failure starts a fresh login (which fails again here).
+    let fresh = call(&pool, &auth, "/fresh");
+    pool.run_until_stalled();
+    assert_eq!(fresh.take().unwrap().unwrap_err().kind, Kind::Login);
+    assert_eq!((wx_logins(&fake, 100), calls.get()), (3, 2));
+    // wx.login works again: the next request logs in (T2); the answer for T1 still out then
+    // replays with T2 and logs in no more (L3).
+    fake.login_failures.set(0);
+    let recovered = call(&pool, &auth, "/recovered");
+    pool.run_until_stalled();
+    assert!(recovered.take().unwrap().is_ok());
+    assert_eq!(auth.token().as_deref(), Some("T2"));
+    fake.clock.advance(&mut pool, 1000.0);
+    assert_eq!(server.logins(), 2, "the late answer logs in no more");
+    fake.clock.advance(&mut pool, 1000.0); // the replay takes its own 1000 ms
+    let latest = latest.take().expect("replayed").unwrap();
+    assert_eq!(latest.raw.0["data"]["code"], 0);
+    assert_eq!(server.logins(), 2);
+    assert_eq!(server.business.borrow().last().unwrap().as_deref(), Some("T2"));
+    assert_eq!(calls.get(), 2);
+}
+
+#[test]
+fn a_late_expired_answer_joins_a_fresh_login_started_after_a_failure() {
+    let (calls, _, adjust) = failure_hook();
+    let (server, fake, auth) = setup(adjust);
+    let mut pool = LocalPool::new();
+    warm(&mut pool, &auth);
+    server.expire();
+    server.login_errors.set(1);
+    let first = call(&pool, &auth, "/first?delay=10");
+    let late = call(&pool, &auth, "/late?delay=30");
+    fake.clock.advance(&mut pool, 10.0);
+    eprintln!("{:?} {:?} {}", first.is_settled(), late.is_settled(), server.logins());
+    assert_eq!(first.take().unwrap().unwrap_err().kind, Kind::Login, "the login endpoint said 500");
+    assert_eq!((server.logins(), calls.get()), (2, 1));
+    // A new request starts a fresh login, still in flight when the late answer arrives.
+    server.login_delay.set(50);
+    let fresh = call(&pool, &auth, "/fresh");
+    fake.clock.advance(&mut pool, 20.0);
+    assert!(!late.is_settled(), "the late answer waits for the login in flight");
+    fake.clock.advance(&mut pool, 30.0);
+    assert!(fresh.take().unwrap().is_ok());
+    assert!(late.take().unwrap().is_ok(), "replayed with T2");
+    assert_eq!((server.logins(), calls.get()), (3, 1));
+    assert_eq!(auth.token().as_deref(), Some("T2"));
+}
+
 #[test]
 fn wx_login_that_never_answers_times_out_with_login() {
     let (calls, _, adjust) = failure_hook();

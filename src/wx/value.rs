@@ -48,6 +48,17 @@ impl Value for JsValue {
         Some(text.len())
     }
 
+    fn copy_response(&self) -> Self {
+        let Some(data) = field(self, "data").filter(|d| d.is_object() && !d.is_instance_of::<js_sys::ArrayBuffer>()) else {
+            return self.clone();
+        };
+        let copy = Object::assign(&Object::new(), self.unchecked_ref());
+        if let Some(data) = JSON::stringify(&data).ok().and_then(|text| JSON::parse(&String::from(text)).ok()) {
+            let _ = Reflect::set(&copy, &JsValue::from_str("data"), &data);
+        }
+        copy.into()
+    }
+
     fn number(value: f64) -> Self {
         JsValue::from_f64(value)
     }

@@ -2,6 +2,8 @@
 //! `T1`, `T2`, …; every other path answers `{ code: 0 }` to a valid `Authorization` header
 //! and an "expired" answer otherwise. Tokens are decided when the request is sent (the fake
 //! calls the responder then); `?delay=N` delays a business answer by N ms of the manual clock.
+//! A valid answer names the user its token was issued to (`data.user`) and counts the business
+//! requests so far (`data.n`), so that a test can tell a cached answer and its owner.
 //! Included by `tests/auth.rs` and `tests/auth_random.rs` with `#[path]`.
 #![allow(dead_code)]
 
@@ -44,6 +46,8 @@ pub struct Server {
     pub login_delay: Cell<u32>,
     pub expires_in: Cell<Option<f64>>,
     pub user: RefCell<Option<String>>,
+    /// The user each token was issued to.
+    pub owners: RefCell<std::collections::HashMap<String, Option<String>>>,
     /// A new login revokes every older token (the server drops `previousToken`'s session).
     pub revoke_on_login: Cell<bool>,
     pub expired: Cell<Expired>,
@@ -68,6 +72,7 @@ impl Server {
             login_delay: Cell::new(0),
             expires_in: Cell::new(None),
             user: RefCell::new(None),
+            owners: RefCell::default(),
             revoke_on_login: Cell::new(true),
             expired: Cell::new(Expired::Code),
             scheme: RefCell::new(String::new()),
@@ -104,8 +109,10 @@ impl Server {
         self.business.borrow_mut().push(header.clone());
         let scheme = self.scheme.borrow().clone();
         let token = header.as_deref().and_then(|h| h.strip_prefix(scheme.as_str()));
-        if token.is_some_and(|t| self.valid.borrow().iter().any(|v| v == t)) {
-            return ok(json!({ "code": 0, "data": { "path": path } })).after(delay);
+        if let Some(token) = token.filter(|t| self.valid.borrow().iter().any(|v| v == t)) {
+            let user = self.owners.borrow().get(token).cloned().flatten();
+            let n = self.business.borrow().len();
+            return ok(json!({ "code": 0, "data": { "path": path, "user": user, "n": n } })).after(delay);
         }
         self.expired_answers.set(self.expired_answers.get() + 1);
         let reply = match self.expired.get() {
@@ -133,6 +140,7 @@ impl Server {
             self.valid.borrow_mut().clear();
         }
         self.valid.borrow_mut().push(token.clone());
+        self.owners.borrow_mut().insert(token.clone(), self.user.borrow().clone());
         let data = json!({ "token": token, "expiresIn": self.expires_in.get(), "userId": *self.user.borrow() });
         ok(json!({ "code": 0, "data": data })).after(delay)
     }

@@ -43,6 +43,10 @@ impl Value for J {
         serde_json::to_string(&self.0).ok().map(|s| s.len())
     }
 
+    fn copy_response(&self) -> Self {
+        self.clone()
+    }
+
     fn number(value: f64) -> Self {
         J(json!(value))
     }

@@ -452,9 +452,7 @@ test('10 identical concurrent GETs make one wx.request; dedupe: false makes 10',
   assert.equal(env.backend.stats.byPath['/public/shared'], 18)
 })
 
-test('callers sharing one request each get their own copy of the data', {
-  todo: 'src/share.rs hands every sharer the same response object: one caller mutating res.data changes what the others see',
-}, async (t) => {
+test('callers sharing one request each get their own copy of the data', async (t) => {
   const env = await setup(t)
   env.backend.control.setLatency('/public/own', 30)
   const http = createHttp({ baseURL: env.url, platform: env.wx })
