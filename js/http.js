@@ -4,35 +4,16 @@
 // abort before the core is reached, and `RequestError`s. Everything else is the core's.
 
 var wxAdapter = require('./wx.js')
+var errors = require('./error.js')
+var Interceptors = require('./interceptors.js')
+var storageApi = require('./storage.js')
+var RequestError = errors.RequestError
+var isRequestError = errors.isRequestError
+var toResponse = errors.toResponse
+var describe = errors.describe
 
 // Options the core reads; every other key passes through to wx.request untouched.
 var KNOWN = { url: 1, method: 1, data: 1, params: 1, header: 1, timeout: 1, auth: 1, cache: 1, dedupe: 1, retry: 1 }
-
-function RequestError(fields, config) {
-  var error = new Error(fields.message)
-  error.name = 'RequestError'
-  error.kind = fields.kind
-  error.errMsg = fields.errMsg
-  error.statusCode = fields.statusCode
-  error.response = fields.response ? toResponse(fields.response, config) : undefined
-  error.config = config
-  if (fields.cause !== undefined) error.cause = fields.cause
-  return error
-}
-
-// Recognised across realms (another copy of the library, another page's context).
-function isRequestError(value) {
-  return !!value && value.name === 'RequestError' && typeof value.kind === 'string' && typeof value.message === 'string'
-}
-
-function toResponse(raw, config) {
-  return { data: raw.data, statusCode: raw.statusCode, header: raw.header, config: config }
-}
-
-function describe(config) {
-  var method = config && typeof config.method === 'string' ? config.method.toUpperCase() : 'GET'
-  return method + ' ' + (config && config.url)
-}
 
 function extraOptions(config) {
   var extra
@@ -43,41 +24,6 @@ function extraOptions(config) {
     }
   }
   return extra
-}
-
-function Interceptors() {
-  this.handlers = []
-}
-Interceptors.prototype.use = function (onFulfilled, onRejected) {
-  this.handlers.push({ onFulfilled: onFulfilled, onRejected: onRejected })
-  return this.handlers.length - 1
-}
-Interceptors.prototype.eject = function (id) {
-  if (this.handlers[id]) this.handlers[id] = null
-}
-// Chains the handlers in the order added. A throw becomes kind `interceptor`, except a
-// RequestError passed on unchanged (the usual `err => Promise.reject(err)`).
-Interceptors.prototype.run = function (start, config) {
-  var chain = start
-  var wrap = function (fn) {
-    return fn && function (value) {
-      try {
-        return Promise.resolve(fn(value)).catch(function (e) { throw asInterceptorError(e, config) })
-      } catch (e) {
-        throw asInterceptorError(e, config)
-      }
-    }
-  }
-  this.handlers.forEach(function (h) {
-    if (h) chain = chain.then(wrap(h.onFulfilled), wrap(h.onRejected))
-  })
-  return chain
-}
-
-function asInterceptorError(cause, config) {
-  if (isRequestError(cause)) return cause
-  var text = cause && cause.message ? cause.message : String(cause)
-  return RequestError({ kind: 'interceptor', message: 'Interceptor failed (' + text + '): ' + describe(config), cause: cause }, config)
 }
 
 // The options the core reads, with the JS callbacks of `auth` wrapped so the core hands and
@@ -96,40 +42,6 @@ function coreOptions(options) {
   }
   out.auth = wrapped
   return out
-}
-
-// Promise-returning storage over a `Store` of the core, usable before the module has loaded.
-// Failures reject with an `Error` whose `code` is TooLarge, QuotaExceeded, NotJson or Failed.
-function storageApi(store) {
-  function call(method, key, value, ttl) {
-    return store().then(function (s) {
-      if (key !== undefined && (typeof key !== 'string' || !key)) {
-        throw new Error('wxhttp storage: the key must be a non-empty string, got ' + JSON.stringify(key))
-      }
-      try {
-        return s[method](key, value, ttl)
-      } catch (fields) {
-        var error = new Error(fields.message)
-        error.code = fields.code
-        throw error
-      }
-    })
-  }
-  var nothing = function () {}
-  return {
-    set: function (key, value, options) {
-      var ttl = options && options.ttl
-      if (ttl !== undefined && (typeof ttl !== 'number' || ttl !== ttl)) return Promise.reject(new Error('wxhttp storage: `ttl` must be a number of ms'))
-      if (key === undefined) key = null
-      return call('set', key, value, ttl).then(nothing)
-    },
-    get: function (key) { return call('get', key === undefined ? null : key) },
-    has: function (key) { return call('has', key === undefined ? null : key) },
-    remove: function (key) { return call('remove', key === undefined ? null : key).then(nothing) },
-    keys: function () { return call('keys') },
-    clear: function () { return call('clear').then(nothing) },
-    sweep: function () { return call('sweep') },
-  }
 }
 
 // `load(wasmPath)` resolves the wasm-bindgen exports; entries differ only in how they load.

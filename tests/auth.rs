@@ -353,7 +353,6 @@ fn a_late_expired_answer_joins_a_fresh_login_started_after_a_failure() {
     let first = call(&pool, &auth, "/first?delay=10");
     let late = call(&pool, &auth, "/late?delay=30");
     fake.clock.advance(&mut pool, 10.0);
-    eprintln!("{:?} {:?} {}", first.is_settled(), late.is_settled(), server.logins());
     assert_eq!(first.take().unwrap().unwrap_err().kind, Kind::Login, "the login endpoint said 500");
     assert_eq!((server.logins(), calls.get()), (2, 1));
     // A new request starts a fresh login, still in flight when the late answer arrives.
@@ -363,6 +362,7 @@ fn a_late_expired_answer_joins_a_fresh_login_started_after_a_failure() {
     assert!(!late.is_settled(), "the late answer waits for the login in flight");
     fake.clock.advance(&mut pool, 30.0);
     assert!(fresh.take().unwrap().is_ok());
+    fake.clock.advance(&mut pool, 30.0); // the replay takes its own 30 ms
     assert!(late.take().unwrap().is_ok(), "replayed with T2");
     assert_eq!((server.logins(), calls.get()), (3, 1));
     assert_eq!(auth.token().as_deref(), Some("T2"));

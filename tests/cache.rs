@@ -2,6 +2,8 @@
 //! that never fail the request, and dropping a user's entries.
 
 mod common;
+#[path = "common/auth_server.rs"]
+mod auth_server;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -320,4 +322,168 @@ fn an_entries_handle_built_apart_drops_the_same_entries() {
     assert_eq!(sent(&s), 2, "alice's entry went with the switch");
     s.cache.entries().clear();
     assert!(cache_keys(&s).is_empty());
+}
+
+// The cache in the client's stack, over auth (SPEC §8 with L6, L9): a hit is served only for an
+// identity auth has confirmed, against the mini server of `common/auth_server.rs`.
+
+mod with_auth {
+    use super::*;
+    use crate::auth_server::{self, Server, BASE};
+    use wxhttp::{Client, ClientConfig, Error, Kind, RequestOptions};
+
+    type Answer = Result<Response<J>, Error<J>>;
+
+    fn client(fake: &Rc<Fake>) -> Rc<Client<Fake>> {
+        let config = ClientConfig { base_url: BASE.into(), ..ClientConfig::default() };
+        Rc::new(Client::new(config, Some(auth_server::config()), fake.clone()))
+    }
+
+    fn request(pool: &LocalPool, client: &Rc<Client<Fake>>, url: &str, ttl: Option<f64>) -> Outcome<Answer> {
+        let client = client.clone();
+        let mut options = RequestOptions::new("GET", url);
+        options.cache_ttl = ttl;
+        spawn(pool, async move { client.request(options, None).await })
+    }
+
+    /// A cached GET of `/profile`, run until it settles.
+    fn profile(pool: &mut LocalPool, client: &Rc<Client<Fake>>) -> Answer {
+        let outcome = request(pool, client, "/profile", Some(600_000.0));
+        pool.run_until_stalled();
+        outcome.take().expect("settled")
+    }
+
+    fn user(answer: &Answer) -> Json {
+        answer.as_ref().expect("a response").raw.0["data"]["data"]["user"].clone()
+    }
+
+    fn profile_sends(server: &Server) -> usize {
+        // Every business request after the first launch's login carried a token.
+        server.business.borrow().len()
+    }
+
+    fn keys_of(fake: &Fake, user: &str) -> usize {
+        let prefix = format!("wxhttp:cache:{user}:");
+        fake.storage.borrow().keys().filter(|k| k.starts_with(&prefix)).count()
+    }
+
+    /// First launch: user-1 logs in and caches `/profile`.
+    fn first_launch(server: &Rc<Server>, pool: &mut LocalPool) -> Rc<Fake> {
+        server.user.replace(Some("user-1".into()));
+        let fake = server.fake();
+        let first = client(&fake);
+        let c = first.clone();
+        let login = spawn(pool, async move { c.login().await });
+        pool.run_until_stalled();
+        assert!(login.take().unwrap().is_ok());
+        assert_eq!(user(&profile(pool, &first)), "user-1");
+        assert_eq!(keys_of(&fake, "user-1"), 1);
+        fake
+    }
+
+    #[test]
+    fn after_a_relaunch_a_hit_waits_for_the_launchs_check_session() {
+        let server = Server::new();
+        let mut pool = LocalPool::new();
+        let fake = first_launch(&server, &mut pool);
+        let checks = fake.check_sessions.get();
+        let relaunched = client(&fake);
+        let hit = profile(&mut pool, &relaunched);
+        assert_eq!(user(&hit), "user-1");
+        assert_eq!(fake.check_sessions.get(), checks + 1, "wx.checkSession confirmed user-1 before the hit");
+        assert_eq!(profile_sends(&server), 1, "served from the cache");
+        assert_eq!(server.logins(), 1);
+        assert!(profile(&mut pool, &relaunched).is_ok());
+        assert_eq!(fake.check_sessions.get(), checks + 1, "once per launch");
+    }
+
+    #[test]
+    fn after_a_relaunch_on_another_account_the_previous_users_entry_is_not_served() {
+        let server = Server::new();
+        let mut pool = LocalPool::new();
+        let fake = first_launch(&server, &mut pool);
+        // The phone switched WeChat account: the session is gone, the server knows user-2.
+        server.user.replace(Some("user-2".into()));
+        fake.session_alive.set(false);
+        let checks = fake.check_sessions.get();
+        let relaunched = client(&fake);
+        let answer = profile(&mut pool, &relaunched);
+        assert_eq!(fake.check_sessions.get(), checks + 1);
+        assert_eq!(user(&answer), "user-2", "not user-1's cached profile");
+        assert_eq!(server.logins(), 2);
+        assert_eq!(server.login_bodies.borrow()[1]["previousToken"], "T1");
+        assert_eq!(keys_of(&fake, "user-1"), 0, "user-1's entries dropped");
+        assert_eq!(keys_of(&fake, "user-2"), 1, "the answer is filed under user-2");
+        assert_eq!(user(&profile(&mut pool, &relaunched)), "user-2");
+        assert_eq!(profile_sends(&server), 2);
+    }
+
+    #[test]
+    fn a_cached_get_during_a_relogin_waits_and_looks_up_under_the_new_user() {
+        let server = Server::new();
+        let mut pool = LocalPool::new();
+        let fake = first_launch(&server, &mut pool);
+        let http = client(&fake);
+        assert_eq!(user(&profile(&mut pool, &http)), "user-1");
+        server.user.replace(Some("user-2".into()));
+        server.expire();
+        server.login_delay.set(100);
+        let trigger = request(&pool, &http, "/trigger", None); // expired → the re-login, slow
+        pool.run_until_stalled();
+        assert_eq!(server.logins(), 2);
+        let during = request(&pool, &http, "/profile", Some(600_000.0));
+        pool.run_until_stalled();
+        assert!(!during.is_settled(), "no hit for the dead session while its re-login is in flight");
+        fake.clock.advance(&mut pool, 100.0);
+        assert_eq!(user(&trigger.take().unwrap()), "user-2");
+        assert_eq!(user(&during.take().unwrap()), "user-2", "looked up (and fetched) under user-2");
+        assert_eq!(server.logins(), 2);
+        assert_eq!(keys_of(&fake, "user-1"), 0);
+        assert_eq!(keys_of(&fake, "user-2"), 1);
+    }
+
+    #[test]
+    fn the_first_cached_get_of_a_fresh_install_is_stored_under_the_user_it_logged_in_as() {
+        let server = Server::new();
+        server.user.replace(Some("user-1".into()));
+        let fake = server.fake();
+        let http = client(&fake);
+        let mut pool = LocalPool::new();
+        let first = profile(&mut pool, &http);
+        let second = profile(&mut pool, &http);
+        assert_eq!(user(&first), "user-1");
+        assert_eq!(second.unwrap().raw, first.unwrap().raw, "served from the cache");
+        assert_eq!((server.logins(), profile_sends(&server)), (1, 1));
+        assert_eq!(keys_of(&fake, "user-1"), 1);
+    }
+
+    #[test]
+    fn a_cached_get_whose_login_fails_rejects_with_login() {
+        let server = Server::new();
+        let fake = server.fake();
+        fake.login_failures.set(1);
+        let http = client(&fake);
+        let mut pool = LocalPool::new();
+        let error = profile(&mut pool, &http).unwrap_err();
+        assert_eq!(error.kind, Kind::Login);
+        assert!(error.message.ends_with("GET https://api.example.com/profile"), "{}", error.message);
+        assert!(profile(&mut pool, &http).is_ok(), "the next one logs in afresh");
+    }
+
+    #[test]
+    fn requests_auth_does_not_apply_to_keep_the_current_identity() {
+        let server = Server::new();
+        let mut pool = LocalPool::new();
+        let fake = first_launch(&server, &mut pool);
+        let checks = fake.check_sessions.get();
+        let relaunched = client(&fake);
+        // `auth: false` and another origin: no token, so no session to confirm first.
+        let (c, mut options) = (relaunched.clone(), RequestOptions::new("GET", "https://cdn.example.com/a"));
+        options.cache_ttl = Some(600_000.0);
+        let other = spawn(&pool, async move { c.request(options, None).await });
+        pool.run_until_stalled();
+        assert!(other.take().unwrap().is_ok());
+        assert_eq!(fake.check_sessions.get(), checks, "no checkSession for a request auth skips");
+        assert_eq!(keys_of(&fake, "user-1"), 2, "keyed under the current (restored) identity");
+    }
 }
