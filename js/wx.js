@@ -20,7 +20,11 @@ function createAdapter(wx, appEvents) {
     })
   }
   return {
-    send: function (method, url, header, data, extra, timeout) {
+    // `headerText` is `name NUL value NUL …`: one string from Rust instead of an object.
+    send: function (method, url, headerText, data, extra, timeout) {
+      var header = {}
+      var parts = headerText.split('\0')
+      for (var i = 0; i + 1 < parts.length; i += 2) header[parts[i]] = parts[i + 1]
       var task
       var pending = new Promise(function (resolve, reject) {
         var options = { url: url, method: method, header: header, timeout: timeout, success: resolve, fail: reject }

@@ -2,8 +2,10 @@
 //! failing logins (wx.login and the endpoint), aborts, explicit logins, logouts, clock advances
 //! and jumps. Invariants checked on every seed:
 //! - at most one login (wx.login or the login request) is in flight at any time;
-//! - login attempts ≤ 1 + expiry episodes (tokens the server revoked) + failed logins + explicit
-//!   logins + logouts;
+//! - login attempts ≤ 1 + expiry episodes (tokens the server revoked) + explicit logins +
+//!   logouts + failed logins *followed by a newly issued request*: after a failed episode only a
+//!   new request (or an explicit login) may start a login, never a late "expired" answer for a
+//!   token the failure already gave up on (L4), so a failure alone pays for no further login;
 //! - every request settles exactly once (`spawn` panics on a second settle), none is left pending;
 //! - no request is replayed more than `max_relogin` times;
 //! - no request needing auth reaches the server without a token.
@@ -144,6 +146,10 @@ struct Run {
     expiries: u32,
     explicit: u32,
     logouts: u32,
+    /// Failed logins seen when the last request needing auth was issued, and how many such
+    /// requests found at least one new failure since the previous one (each may start a login).
+    failed_seen: u32,
+    redeemed: u32,
 }
 
 const MAX_RELOGIN: u32 = 1;
@@ -181,6 +187,8 @@ impl Run {
             expiries: 0,
             explicit: 0,
             logouts: 0,
+            failed_seen: 0,
+            redeemed: 0,
         }
     }
 
@@ -190,6 +198,10 @@ impl Run {
         let mut request = get(&format!("/r?id={id}&delay={delay}"));
         let needs_auth = rng.below(10) != 0;
         request.auth = needs_auth;
+        if needs_auth && self.probe.failed.get() > self.failed_seen {
+            self.failed_seen = self.probe.failed.get();
+            self.redeemed += 1;
+        }
         let (handle, registration) = AbortHandle::new_pair();
         let auth = self.auth.clone();
         let outcome = spawn(&self.pool, async move {
@@ -274,7 +286,7 @@ impl Run {
             }
         }
         let attempts = self.probe.attempts.get();
-        let bound = 1 + self.expiries + self.probe.failed.get() + self.explicit + self.logouts;
+        let bound = 1 + self.expiries + self.redeemed + self.explicit + self.logouts;
         assert!(attempts <= bound, "seed {seed}: {attempts} logins for {bound} episodes");
     }
 }

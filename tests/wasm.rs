@@ -15,7 +15,9 @@ export function fakeAdapter(answer) {
   const calls = []
   return {
     calls,
-    send(method, url, header, data, extra, timeout) {
+    send(method, url, headerText, data, extra, timeout) {
+      const parts = headerText.split('\0'), header = {}
+      for (let i = 0; i + 1 < parts.length; i += 2) header[parts[i]] = parts[i + 1]
       calls.push({ method, url, header, data, extra, timeout })
       const p = new Promise((resolve, reject) => {
         const a = answer(url)

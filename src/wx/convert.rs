@@ -1,5 +1,7 @@
 //! Options from JS objects into the core's plain data, and errors back into plain objects the
-//! glue turns into `RequestError`s. Reads with `Reflect` so a bad option can be named.
+//! glue turns into `RequestError`s. Client options are read once with `Reflect`; a request's
+//! options, read on every call, through typed getters (no key strings cross the boundary).
+//! Every reader names the option it refuses.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -14,35 +16,63 @@ use crate::transport::ValidateStatus;
 
 pub type E = Error<JsValue>;
 
+#[wasm_bindgen]
+extern "C" {
+    /// A request's options as the glue passes them.
+    pub type Options;
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn method(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn params(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn header(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn timeout(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn data(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn dedupe(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn auth(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn retry(this: &Options) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn cache(this: &Options) -> JsValue;
+}
+
+/// `undefined` and `null` mean "not given".
+fn given(value: JsValue) -> Option<JsValue> {
+    (!value.is_undefined() && !value.is_null()).then_some(value)
+}
+
 pub fn get(object: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(object, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    Reflect::get(object, &JsValue::from_str(key)).ok().and_then(given)
+}
+
+fn expect<T>(value: Option<JsValue>, key: &str, read: fn(&JsValue) -> Option<T>, expected: &str) -> Result<Option<T>, E> {
+    match value {
+        None => Ok(None),
+        Some(v) => read(&v).map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected {expected}"))),
+    }
 }
 
 pub fn string(object: &JsValue, key: &str) -> Result<Option<String>, E> {
-    match get(object, key) {
-        None => Ok(None),
-        Some(v) => v.as_string().map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected a string"))),
-    }
+    expect(get(object, key), key, JsValue::as_string, "a string")
 }
 
 pub fn number(object: &JsValue, key: &str) -> Result<Option<f64>, E> {
-    match get(object, key) {
-        None => Ok(None),
-        Some(v) => v.as_f64().map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected a number"))),
-    }
+    expect(get(object, key), key, JsValue::as_f64, "a number")
 }
 
 pub fn boolean(object: &JsValue, key: &str) -> Result<Option<bool>, E> {
-    match get(object, key) {
-        None => Ok(None),
-        Some(v) => v.as_bool().map(Some).ok_or_else(|| Error::config(format!("Invalid option `{key}`: expected true or false"))),
-    }
+    expect(get(object, key), key, JsValue::as_bool, "true or false")
 }
 
-
 /// The entries of a plain object option (`header`, `params`), skipping null and undefined.
-fn entries(object: &JsValue, key: &str) -> Result<Vec<(String, JsValue)>, E> {
-    let Some(value) = get(object, key) else { return Ok(Vec::new()) };
+fn entries(value: Option<JsValue>, key: &str) -> Result<Vec<(String, JsValue)>, E> {
+    let Some(value) = value else { return Ok(Vec::new()) };
     if !value.is_object() || js_sys::Array::is_array(&value) || value.is_function() {
         return Err(Error::config(format!("Invalid option `{key}`: expected a plain object")));
     }
@@ -57,8 +87,8 @@ fn entries(object: &JsValue, key: &str) -> Result<Vec<(String, JsValue)>, E> {
         .collect())
 }
 
-fn header(object: &JsValue) -> Result<Vec<(String, String)>, E> {
-    entries(object, "header")?
+fn header(value: Option<JsValue>) -> Result<Vec<(String, String)>, E> {
+    entries(value, "header")?
         .into_iter()
         .map(|(name, v)| {
             let text = super::value::scalar_text(&v).ok_or_else(|| Error::config(format!("Invalid option `header`: `{name}` is not a string")))?;
@@ -67,9 +97,9 @@ fn header(object: &JsValue) -> Result<Vec<(String, String)>, E> {
         .collect()
 }
 
-fn params(object: &JsValue) -> Result<Vec<(String, Param)>, E> {
+fn params(value: Option<JsValue>) -> Result<Vec<(String, Param)>, E> {
     let bad = |name: &str| Error::config(format!("Invalid option `params`: `{name}` is not a string, number, boolean or array of them"));
-    entries(object, "params")?
+    entries(value, "params")?
         .into_iter()
         .map(|(name, v)| {
             let param = if js_sys::Array::is_array(&v) {
@@ -84,8 +114,8 @@ fn params(object: &JsValue) -> Result<Vec<(String, Param)>, E> {
 }
 
 /// `retry: false | n | { limit: n }` of one request.
-fn retry_option(options: &JsValue) -> Result<RetryOption, E> {
-    let Some(value) = get(options, "retry") else { return Ok(RetryOption::Default) };
+fn retry_option(value: Option<JsValue>) -> Result<RetryOption, E> {
+    let Some(value) = value else { return Ok(RetryOption::Default) };
     let limit = if value.as_bool() == Some(false) {
         return Ok(RetryOption::Off);
     } else if let Some(n) = value.as_f64() {
@@ -99,8 +129,8 @@ fn retry_option(options: &JsValue) -> Result<RetryOption, E> {
     }
 }
 
-fn cache_ttl(options: &JsValue) -> Result<Option<f64>, E> {
-    let Some(cache) = get(options, "cache") else { return Ok(None) };
+fn cache_ttl(value: Option<JsValue>) -> Result<Option<f64>, E> {
+    let Some(cache) = value else { return Ok(None) };
     match number(&cache, "ttl")? {
         Some(ttl) if ttl.is_finite() && ttl > 0.0 => Ok(Some(ttl)),
         _ => Err(Error::config("Invalid option `cache`: expected { ttl } with ttl a positive number of ms".into())),
@@ -147,7 +177,7 @@ pub fn client_config(config: &JsValue) -> Result<ClientConfig, E> {
     if let Some(base) = string(config, "baseURL")? {
         out.base_url = base;
     }
-    out.header = header(config)?;
+    out.header = header(get(config, "header"))?;
     if let Some(timeout) = number(config, "timeout")? {
         if !(timeout.is_finite() && timeout > 0.0) {
             return Err(Error::config(format!("Invalid option `timeout`: {} is not a positive number of ms", crate::number::format(timeout))));
@@ -171,28 +201,33 @@ pub fn client_config(config: &JsValue) -> Result<ClientConfig, E> {
     Ok(out)
 }
 
-pub fn request_options(options: &JsValue, extra: JsValue) -> Result<RequestOptions<JsValue>, E> {
+pub fn request_options(options: &Options, extra: JsValue) -> Result<RequestOptions<JsValue>, E> {
     Ok(RequestOptions {
-        url: string(options, "url")?.unwrap_or_default(),
-        method: string(options, "method")?,
-        params: params(options)?,
-        header: header(options)?,
-        timeout: number(options, "timeout")?,
-        data: get(options, "data"),
-        extra: (!extra.is_undefined()).then_some(extra),
-        dedupe: boolean(options, "dedupe")?,
-        auth: boolean(options, "auth")?,
-        retry: retry_option(options)?,
-        cache_ttl: cache_ttl(options)?,
+        url: expect(given(options.url()), "url", JsValue::as_string, "a string")?.unwrap_or_default(),
+        method: expect(given(options.method()), "method", JsValue::as_string, "a string")?,
+        params: params(given(options.params()))?,
+        header: header(given(options.header()))?,
+        timeout: expect(given(options.timeout()), "timeout", JsValue::as_f64, "a number")?,
+        data: given(options.data()),
+        extra: given(extra),
+        dedupe: expect(given(options.dedupe()), "dedupe", JsValue::as_bool, "true or false")?,
+        auth: expect(given(options.auth()), "auth", JsValue::as_bool, "true or false")?,
+        retry: retry_option(given(options.retry()))?,
+        cache_ttl: cache_ttl(given(options.cache()))?,
     })
 }
 
-pub fn header_object(header: &[(String, String)]) -> JsValue {
-    let object = Object::new();
+/// Headers as one `name NUL value NUL …` string: one string crossing instead of two per
+/// header; `js/wx.js` builds the object (NUL cannot occur in a valid header).
+pub fn header_text(header: &[(String, String)]) -> String {
+    let mut text = String::with_capacity(header.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (name, value) in header {
-        let _ = Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_str(value));
+        text.push_str(name);
+        text.push('\0');
+        text.push_str(value);
+        text.push('\0');
     }
-    object.into()
+    text
 }
 
 pub fn error_to_js(error: &E) -> JsValue {

@@ -44,7 +44,7 @@ impl Http {
     /// Runs one request; resolves with wx's success result, rejects with an error object
     /// `{ kind, message, errMsg, statusCode, response }`. `id` names it for `abort`.
     pub fn request(&self, options: &JsValue, extra: JsValue, id: u32) -> js_sys::Promise {
-        let options = convert::request_options(options, extra);
+        let options = convert::request_options(options.unchecked_ref(), extra);
         let client = self.client.clone();
         let aborts = self.aborts.clone();
         let (handle, registration) = AbortHandle::new_pair();

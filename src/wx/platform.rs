@@ -17,7 +17,8 @@ extern "C" {
     pub type Adapter;
 
     #[wasm_bindgen(method)]
-    fn send(this: &Adapter, method: &str, url: &str, header: &JsValue, data: &JsValue, extra: &JsValue, timeout: u32) -> Promise;
+    /// `header` is `name NUL value NUL …` (see `convert::header_text`).
+    fn send(this: &Adapter, method: &str, url: &str, header: &str, data: &JsValue, extra: &JsValue, timeout: u32) -> Promise;
     #[wasm_bindgen(method)]
     fn abort(this: &Adapter, pending: &Promise);
     #[wasm_bindgen(method)]
@@ -46,6 +47,14 @@ extern "C" {
     fn app_shown(this: &Adapter) -> Promise;
     #[wasm_bindgen(method)]
     fn log(this: &Adapter, line: &str);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// wx.request's success result.
+    type WxResult;
+    #[wasm_bindgen(method, getter, js_name = statusCode)]
+    fn status_code(this: &WxResult) -> JsValue;
 }
 
 pub struct JsPlatform {
@@ -92,7 +101,7 @@ impl Platform for JsPlatform {
     type Value = JsValue;
 
     fn send(&self, request: &Request<JsValue>) -> impl Future<Output = Result<Response<JsValue>, WxFailure>> + 'static {
-        let header = super::convert::header_object(&request.header);
+        let header = super::convert::header_text(&request.header);
         let none = JsValue::UNDEFINED;
         let promise = self.adapter.send(
             request.method.as_str(),
@@ -105,7 +114,7 @@ impl Platform for JsPlatform {
         let adapter = self.adapter.clone();
         async move {
             let raw = settle(adapter, promise, Adapter::abort).await.map_err(|e| failure(&e))?;
-            let status = js_sys::Reflect::get(&raw, &"statusCode".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
+            let status = raw.unchecked_ref::<WxResult>().status_code().as_f64().unwrap_or(0.0);
             Ok(Response { status: status as u16, raw })
         }
     }

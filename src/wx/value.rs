@@ -19,7 +19,7 @@ pub fn scalar_text(value: &JsValue) -> Option<String> {
         return Some(text);
     }
     if value.as_f64().is_some() {
-        return value.unchecked_ref::<js_sys::Number>().to_string(10).ok().map(String::from);
+        return value.unchecked_ref::<js_sys::Number>().to_string_with_radix(10).ok().map(String::from);
     }
     value.as_bool().map(|b| if b { "true".into() } else { "false".into() })
 }
