@@ -9,7 +9,7 @@ WASM=target/wasm32-unknown-unknown/release/wxhttp.wasm
 # reference-types and multivalue (turned off here, for this build only: wasm-pack test needs
 # them) and bulk-memory, sign-ext and nontrapping-fptoint (lowered by wasm-opt below, since
 # the precompiled std contains them).
-RUSTFLAGS="-C target-feature=-multivalue,-reference-types" \
+RUSTFLAGS="-C target-feature=-multivalue,-reference-types,-bulk-memory,-sign-ext,-nontrapping-fptoint" \
   cargo build --release --lib --target wasm32-unknown-unknown
 
 rm -rf build && mkdir -p build
