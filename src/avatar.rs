@@ -108,5 +108,6 @@ fn request<V>(method: Method, url: &str) -> Request<V> {
         priority: false,
         retry: RetryOption::Off,
         cache_ttl: None,
+        attempt: 1,
     }
 }

@@ -3,18 +3,12 @@
 //! counts from dispatch) and logs each attempt's outcome; `Trace` sits between auth and retry
 //! (it is what auth calls, for requests and for the login exchange) and logs logins.
 //!
-//! The attempt number reaches `Attempt` without a field on `Request`: each logical request
-//! below auth runs in `scoped`, which sets a counter in a thread-local only while it polls the
-//! layers below (a task-local, as tokio's `scope` does); `Attempt` reads it on its first poll,
-//! which on this single-threaded executor always happens inside that poll. A nested scope (the
-//! login exchange started from a request's poll) restores the outer counter when it yields.
+//! The attempt number is `Request::attempt`, which retry sets; a replay after re-login is a new
+//! logical request and counts from 1 again.
 //!
 //! Lines carry the method, the URL, the status or error kind, the attempt and the time, and
 //! never a header or a body: the token travels in both.
 
-use std::cell::Cell;
-use std::future::{poll_fn, Future};
-use std::pin::pin;
 use std::rc::Rc;
 
 use crate::auth::exchange::read_output;
@@ -26,39 +20,7 @@ use crate::stack::Service;
 
 type Outcome<V> = Result<Response<V>, Error<V>>;
 
-thread_local! {
-    /// The attempt counter of the logical request being polled.
-    static CURRENT: Cell<Option<Rc<Cell<u32>>>> = const { Cell::new(None) };
-}
-
-/// Runs `future` as one logical request: attempts below it count from 1.
-pub async fn scoped<F: Future>(future: F) -> F::Output {
-    let attempts = Rc::new(Cell::new(0));
-    let mut future = pin!(future);
-    poll_fn(|cx| {
-        let outer = CURRENT.with(|current| current.replace(Some(attempts.clone())));
-        let poll = future.as_mut().poll(cx);
-        CURRENT.with(|current| current.set(outer));
-        poll
-    })
-    .await
-}
-
-/// The next attempt number of the logical request being polled (1 outside any scope).
-fn next_attempt() -> u32 {
-    CURRENT.with(|current| {
-        let attempts = current.take();
-        let n = attempts.as_ref().map_or(1, |a| {
-            a.set(a.get() + 1);
-            a.get()
-        });
-        current.set(attempts);
-        n
-    })
-}
-
-/// Between auth and retry: scopes each call as one logical request and, with `debug`, logs
-/// the login exchange's start and outcome.
+/// Between auth and retry: with `debug`, logs the login exchange's start and outcome.
 pub struct Trace<S, P: Platform> {
     inner: S,
     platform: Rc<P>,
@@ -85,7 +47,7 @@ impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Trace<S, P> {
         if login {
             self.platform.log("wxhttp login: start");
         }
-        let outcome = scoped(self.inner.call(request)).await;
+        let outcome = self.inner.call(request).await;
         if login {
             self.platform.log(&self.login_line(&outcome));
         }
@@ -142,7 +104,7 @@ impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Attempt<S, P> {
         if !self.debug {
             return self.inner.call(request).await;
         }
-        let attempt = next_attempt();
+        let attempt = request.attempt;
         let started = self.platform.now();
         // Logs from a guard so that an attempt dropped midway (abort) is logged too.
         let mut line = Line { platform: &*self.platform, request: &request, attempt, started, outcome: "aborted".into() };

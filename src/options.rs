@@ -178,6 +178,7 @@ impl ClientConfig {
             priority: false,
             retry: options.retry,
             cache_ttl,
+            attempt: 1,
         };
         for (name, value) in options.header {
             request.set_header(&name, value);

@@ -71,6 +71,8 @@ pub struct Request<V> {
     pub retry: RetryOption,
     /// `cache: { ttl }` in ms, for a GET served from storage.
     pub cache_ttl: Option<f64>,
+    /// 1 for a logical request's first try; retry numbers the others (for `debug` lines).
+    pub attempt: u32,
 }
 
 /// A request's `retry` option: absent (client default), `false`, or an explicit limit (which

@@ -160,9 +160,12 @@ impl<S, P> Retry<S, P> {
 impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Retry<S, P> {
     async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
         let retries = self.policy.retries_for(request.method, request.retry);
+        if retries == 0 {
+            return self.inner.call(request).await;
+        }
         let mut attempt = 0;
         loop {
-            let error = match self.inner.call(request.clone()).await {
+            let error = match self.inner.call(Request { attempt: attempt + 1, ..request.clone() }).await {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };

@@ -16,9 +16,8 @@
 //! - retry above limit: a request waiting out its backoff holds no slot;
 //! - limit above transport: the per-attempt timeout starts once a slot is acquired.
 //!
-//! Two thin debug layers (`debug.rs`) do not change behaviour: `Trace` between auth and retry
-//! numbers each logical request's attempts and logs logins, `Attempt` above the transport logs
-//! each attempt (`debug: true`).
+//! Two thin debug layers (`debug.rs`) do not change behaviour: with `debug: true`, `Trace`
+//! between auth and retry logs logins, `Attempt` above the transport logs each attempt.
 //!
 //! Interceptors are JS functions and run in the glue around the whole stack, once per logical
 //! request; abort is the caller dropping the future (see `client.rs`): it leaves the limit's
@@ -31,7 +30,7 @@ use std::rc::Rc;
 use crate::auth::{Auth, AuthConfig};
 use crate::background::Background;
 use crate::cache::Cache;
-use crate::debug::{self, Attempt, Trace};
+use crate::debug::{Attempt, Trace};
 use crate::error::Error;
 use crate::limit::Limit;
 use crate::options::ClientConfig;
@@ -70,9 +69,10 @@ pub enum MaybeAuth<P: Platform> {
 impl<P: Platform> Service<P::Value> for MaybeAuth<P> {
     async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
         match self {
-            MaybeAuth::On(auth) => auth.call(request).await,
-            // Auth's `Trace` scopes its calls; without auth, this is the logical request.
-            MaybeAuth::Off(below) => debug::scoped(below.call(request)).await,
+            // Boxed: the auth future is ~10 KB, and every layer above would otherwise carry
+            // (and copy, on every request) that size even without auth.
+            MaybeAuth::On(auth) => Box::pin(auth.call(request)).await,
+            MaybeAuth::Off(below) => below.call(request).await,
         }
     }
 }

@@ -52,6 +52,7 @@ fn get(url: &str, ttl: Option<f64>) -> Request<J> {
         priority: false,
         retry: RetryOption::Default,
         cache_ttl: ttl,
+        attempt: 1,
     }
 }
 

@@ -86,6 +86,7 @@ pub fn login_request<V: Value>(method: Method, url: &str, timeout: u32, code: &s
         priority: true,
         retry: RetryOption::Default,
         cache_ttl: None,
+        attempt: 1,
     }
 }
 
