@@ -47,6 +47,7 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 
 use crate::error::Error;
+use crate::hash::fnv1a;
 use crate::platform::{Platform, Value};
 use crate::request::{Method, Request, Response};
 use crate::stack::Service;
@@ -227,9 +228,4 @@ fn describe<T: Value>(request: &Request<T>) -> String {
 /// no id can reach into another's prefix.
 fn user_segment(user: Option<&str>) -> String {
     user.unwrap_or("").replace('%', "%25").replace(':', "%3A")
-}
-
-/// 64-bit FNV-1a: small, stable across versions and platforms (unlike `DefaultHasher`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
 }

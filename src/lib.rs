@@ -9,6 +9,7 @@ pub mod cache;
 pub mod client;
 pub mod debug;
 pub mod error;
+pub mod hash;
 pub mod limit;
 pub mod login_code;
 pub mod number;

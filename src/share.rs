@@ -14,12 +14,12 @@
 //! caller has dropped its future the inner call is dropped, which aborts the `RequestTask`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared, WeakShared};
 
 use crate::error::Error;
+use crate::hash::FnvMap;
 use crate::platform::Value;
 use crate::request::{RetryOption};
 use crate::request::{Method, Request, Response};
@@ -33,7 +33,7 @@ pub type Identity = Rc<dyn Fn() -> Option<String>>;
 
 pub struct Share<S, V> {
     inner: Rc<S>,
-    calls: Rc<RefCell<HashMap<String, Entry<V>>>>,
+    calls: Rc<RefCell<FnvMap<String, Entry<V>>>>,
     next_id: Cell<u64>,
     identity: Option<Identity>,
 }
@@ -47,7 +47,7 @@ struct Entry<V> {
 struct Settled<V> {
     id: u64,
     key: String,
-    calls: Rc<RefCell<HashMap<String, Entry<V>>>>,
+    calls: Rc<RefCell<FnvMap<String, Entry<V>>>>,
 }
 
 impl<V> Drop for Settled<V> {

@@ -9,13 +9,13 @@ mod store;
 pub mod value;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::future::AbortHandle;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
+use crate::hash::FnvMap;
 pub use platform::{Adapter, JsPlatform};
 pub use store::Store;
 
@@ -24,7 +24,7 @@ pub use store::Store;
 #[wasm_bindgen]
 pub struct Http {
     client: Rc<Client<JsPlatform>>,
-    aborts: Rc<RefCell<HashMap<u32, AbortHandle>>>,
+    aborts: Rc<RefCell<FnvMap<u32, AbortHandle>>>,
 }
 
 #[wasm_bindgen]
