@@ -9,6 +9,7 @@
 //! Every wait is bounded by the request's own `timeout` (then kind `timeout`), so nothing hangs
 //! if the app never returns; dropping the future (abort) drops the wait with it.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use crate::auth::exchange::within;
@@ -65,25 +66,28 @@ impl<P: Platform, S: Service<P::Value>> Background<S, P> {
 }
 
 impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Background<S, P> {
-    async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
-        self.until_shown(&request).await?;
-        let mut resends = 0;
-        loop {
-            let hides = self.platform.app_state().hides;
-            let error = match self.inner.call(request.clone()).await {
-                Err(error) if was_interrupted(&error) => error,
-                outcome => return outcome,
-            };
-            // wx delivers the failure while hidden or, once its JS thread runs again, after
-            // `onAppShow`; an "interrupted" with no hide at all is no background case.
-            let state = self.platform.app_state();
-            let left = state.hidden || state.hides != hides;
-            if !left || !is_idempotent(request.method) || resends == MAX_RESENDS {
-                return Err(error);
-            }
-            resends += 1;
+    fn call(&self, request: Request<P::Value>) -> impl Future<Output = Result<Response<P::Value>, Error<P::Value>>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
             self.until_shown(&request).await?;
-        }
+            let mut resends = 0;
+            loop {
+                let hides = self.platform.app_state().hides;
+                let error = match self.inner.call(request.clone()).await {
+                    Err(error) if was_interrupted(&error) => error,
+                    outcome => return outcome,
+                };
+                // wx delivers the failure while hidden or, once its JS thread runs again, after
+                // `onAppShow`; an "interrupted" with no hide at all is no background case.
+                let state = self.platform.app_state();
+                let left = state.hidden || state.hides != hides;
+                if !left || !is_idempotent(request.method) || resends == MAX_RESENDS {
+                    return Err(error);
+                }
+                resends += 1;
+                self.until_shown(&request).await?;
+            }
+        })
     }
 }
 

@@ -42,6 +42,7 @@
 //! - A failed cache write never fails the request; on a full storage the cache sweeps its own
 //!   expired entries and tries once more.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
@@ -191,20 +192,23 @@ impl<P: Platform> CacheEntries<P> {
 type V<P> = <P as Platform>::Value;
 
 impl<P: Platform, S: Service<V<P>>> Service<V<P>> for Cache<P, S> {
-    async fn call(&self, request: Request<V<P>>) -> Result<Response<V<P>>, Error<V<P>>> {
-        let Some((description, ttl)) = self.cacheable(&request) else {
-            return self.inner.call(request).await;
-        };
-        let user = self.identity(&request).await?;
-        let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
-        if let Some(response) = self.entries.lookup(&key, &description) {
-            return Ok(response);
-        }
-        let response = self.inner.call(request).await?;
-        if (200..300).contains(&response.status) && (self.user)() == user {
-            self.entries.store(&key, &description, &response, ttl);
-        }
-        Ok(response)
+    fn call(&self, request: Request<V<P>>) -> impl Future<Output = Result<Response<V<P>>, Error<V<P>>>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            let Some((description, ttl)) = self.cacheable(&request) else {
+                return self.inner.call(request).await;
+            };
+            let user = self.identity(&request).await?;
+            let key = format!("{}:{:016x}", user_segment(user.as_deref()), fnv1a(description.as_bytes()));
+            if let Some(response) = self.entries.lookup(&key, &description) {
+                return Ok(response);
+            }
+            let response = self.inner.call(request).await?;
+            if (200..300).contains(&response.status) && (self.user)() == user {
+                self.entries.store(&key, &description, &response, ttl);
+            }
+            Ok(response)
+        })
     }
 }
 

@@ -60,8 +60,7 @@ impl<P: Platform> Client<P> {
         let request = self.config.prepare(options)?;
         let (method, url) = (request.method, request.url.clone());
         let registration = abort.unwrap_or_else(|| AbortHandle::new_pair().1);
-        // Boxed once here, so the promise machinery above moves a pointer, not the stack's future.
-        match Abortable::new(Box::pin(self.stack.call(request)), registration).await {
+        match Abortable::new(self.stack.call(request), registration).await {
             Ok(result) => result,
             Err(_) => Err(Error::about(Kind::Aborted, "Request aborted", method, &url)),
         }

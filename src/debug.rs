@@ -9,6 +9,7 @@
 //! Lines carry the method, the URL, the status or error kind, the attempt and the time, and
 //! never a header or a body: the token travels in both.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use crate::auth::exchange::read_output;
@@ -41,17 +42,20 @@ impl<S, P: Platform> Trace<S, P> {
 }
 
 impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Trace<S, P> {
-    async fn call(&self, request: Request<P::Value>) -> Outcome<P::Value> {
-        // The login exchange is the only request with `priority` that skips auth.
-        let login = self.debug.is_some() && request.priority && !request.auth;
-        if login {
-            self.platform.log("wxhttp login: start");
-        }
-        let outcome = self.inner.call(request).await;
-        if login {
-            self.platform.log(&self.login_line(&outcome));
-        }
-        outcome
+    fn call(&self, request: Request<P::Value>) -> impl Future<Output = Outcome<P::Value>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            // The login exchange is the only request with `priority` that skips auth.
+            let login = self.debug.is_some() && request.priority && !request.auth;
+            if login {
+                self.platform.log("wxhttp login: start");
+            }
+            let outcome = self.inner.call(request).await;
+            if login {
+                self.platform.log(&self.login_line(&outcome));
+            }
+            outcome
+        })
     }
 }
 
@@ -100,17 +104,20 @@ impl<S, P> Attempt<S, P> {
 }
 
 impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Attempt<S, P> {
-    async fn call(&self, request: Request<P::Value>) -> Outcome<P::Value> {
-        if !self.debug {
-            return self.inner.call(request).await;
-        }
-        let attempt = request.attempt;
-        let started = self.platform.now();
-        // Logs from a guard so that an attempt dropped midway (abort) is logged too.
-        let mut line = Line { platform: &*self.platform, request: &request, attempt, started, outcome: "aborted".into() };
-        let outcome = self.inner.call(request.clone()).await;
-        line.outcome = describe(&outcome);
-        outcome
+    fn call(&self, request: Request<P::Value>) -> impl Future<Output = Outcome<P::Value>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            if !self.debug {
+                return self.inner.call(request).await;
+            }
+            let attempt = request.attempt;
+            let started = self.platform.now();
+            // Logs from a guard so that an attempt dropped midway (abort) is logged too.
+            let mut line = Line { platform: &*self.platform, request: &request, attempt, started, outcome: "aborted".into() };
+            let outcome = self.inner.call(request.clone()).await;
+            line.outcome = describe(&outcome);
+            outcome
+        })
     }
 }
 

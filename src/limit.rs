@@ -10,6 +10,7 @@
 //! dropped with the channel and so passes the slot on. No polling loop: waiters sleep on a
 //! `oneshot` and are woken by the permit that frees a slot.
 
+use std::future::Future;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -142,8 +143,11 @@ impl<S> Limit<S> {
 }
 
 impl<V, S: Service<V>> Service<V> for Limit<S> {
-    async fn call(&self, request: Request<V>) -> Result<Response<V>, Error<V>> {
-        let _permit = self.acquire(request.priority).await;
-        self.inner.call(request).await
+    fn call(&self, request: Request<V>) -> impl Future<Output = Result<Response<V>, Error<V>>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            let _permit = self.acquire(request.priority).await;
+            self.inner.call(request).await
+        })
     }
 }

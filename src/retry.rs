@@ -6,6 +6,7 @@
 //! wx's `request:fail interrupted` (the app went to the background) is not retried here: a
 //! later layer waits for `wx.onAppShow` before retrying it.
 
+use std::future::Future;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -158,28 +159,31 @@ impl<S, P> Retry<S, P> {
 }
 
 impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Retry<S, P> {
-    async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
-        let retries = self.policy.retries_for(request.method, request.retry);
-        if retries == 0 {
-            return self.inner.call(request).await;
-        }
-        let mut attempt = 0;
-        loop {
-            let error = match self.inner.call(Request { attempt: attempt + 1, ..request.clone() }).await {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
-            };
-            attempt += 1;
-            if attempt > retries || !self.policy.is_retryable(&error) {
-                return Err(error);
+    fn call(&self, request: Request<P::Value>) -> impl Future<Output = Result<Response<P::Value>, Error<P::Value>>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            let retries = self.policy.retries_for(request.method, request.retry);
+            if retries == 0 {
+                return self.inner.call(request).await;
             }
-            let retry_after = error.response.as_ref().and_then(|r| r.raw.header("retry-after"));
-            let now = self.platform.now();
-            let draw = self.draws.get().wrapping_add(1);
-            self.draws.set(draw);
-            let seed = now.to_bits() ^ draw.rotate_left(32);
-            let delay = self.policy.delay_for(attempt, retry_after.as_deref(), now, seed);
-            self.platform.sleep(delay).await;
-        }
+            let mut attempt = 0;
+            loop {
+                let error = match self.inner.call(Request { attempt: attempt + 1, ..request.clone() }).await {
+                    Ok(response) => return Ok(response),
+                    Err(error) => error,
+                };
+                attempt += 1;
+                if attempt > retries || !self.policy.is_retryable(&error) {
+                    return Err(error);
+                }
+                let retry_after = error.response.as_ref().and_then(|r| r.raw.header("retry-after"));
+                let now = self.platform.now();
+                let draw = self.draws.get().wrapping_add(1);
+                self.draws.set(draw);
+                let seed = now.to_bits() ^ draw.rotate_left(32);
+                let delay = self.policy.delay_for(attempt, retry_after.as_deref(), now, seed);
+                self.platform.sleep(delay).await;
+            }
+        })
     }
 }

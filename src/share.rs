@@ -13,6 +13,7 @@
 //! made one after another are not shared) and it holds only a weak handle, so when every
 //! caller has dropped its future the inner call is dropped, which aborts the `RequestTask`.
 
+use std::future::Future;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -117,19 +118,22 @@ where
     V: Value,
     S: Service<V> + 'static,
 {
-    async fn call(&self, request: Request<V>) -> Outcome<V> {
-        let Some(key) = self.key(&request) else {
-            return self.inner.call(request).await;
-        };
-        let existing = self.calls.borrow().get(&key).and_then(|entry| entry.call.upgrade());
-        match existing {
-            // A joiner gets its own copy of the body; the first caller keeps the original.
-            Some(call) => call.await.map(|response| Response { raw: response.raw.copy_response(), ..response }).map_err(|mut error| {
-                error.response = error.response.map(|r| Response { raw: r.raw.copy_response(), ..r });
-                error
-            }),
-            None => self.start(key, request).await,
-        }
+    fn call(&self, request: Request<V>) -> impl Future<Output = Outcome<V>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            let Some(key) = self.key(&request) else {
+                return self.inner.call(request).await;
+            };
+            let existing = self.calls.borrow().get(&key).and_then(|entry| entry.call.upgrade());
+            match existing {
+                // A joiner gets its own copy of the body; the first caller keeps the original.
+                Some(call) => call.await.map(|response| Response { raw: response.raw.copy_response(), ..response }).map_err(|mut error| {
+                    error.response = error.response.map(|r| Response { raw: r.raw.copy_response(), ..r });
+                    error
+                }),
+                None => self.start(key, request).await,
+            }
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The bottom of the stack: one `wx.request` per call, its wx failure decoded into a kind,
 //! and the per-attempt timeout counted from dispatch.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use futures::future::{select, Either};
@@ -32,18 +33,21 @@ impl<P: Platform> Transport<P> {
 }
 
 impl<P: Platform> Service<P::Value> for Transport<P> {
-    async fn call(&self, request: Request<P::Value>) -> Result<Response<P::Value>, Error<P::Value>> {
-        let send = self.platform.send(&request);
-        let timer = self.platform.sleep(request.timeout);
-        // Dropping the losing future aborts the RequestTask or clears the timer.
-        match select(std::pin::pin!(send), std::pin::pin!(timer)).await {
-            Either::Left((Ok(response), _)) => check_status(&request, response, self.validate_status.as_deref()),
-            Either::Left((Err(failure), _)) => Err(decode_failure(&request, failure)),
-            Either::Right(((), _)) => {
-                let what = format!("Timeout of {}ms exceeded", request.timeout);
-                Err(request.error(Kind::Timeout, &what))
+    fn call(&self, request: Request<P::Value>) -> impl Future<Output = Result<Response<P::Value>, Error<P::Value>>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            let send = self.platform.send(&request);
+            let timer = self.platform.sleep(request.timeout);
+            // Dropping the losing future aborts the RequestTask or clears the timer.
+            match select(std::pin::pin!(send), std::pin::pin!(timer)).await {
+                Either::Left((Ok(response), _)) => check_status(&request, response, self.validate_status.as_deref()),
+                Either::Left((Err(failure), _)) => Err(decode_failure(&request, failure)),
+                Either::Right(((), _)) => {
+                    let what = format!("Timeout of {}ms exceeded", request.timeout);
+                    Err(request.error(Kind::Timeout, &what))
+                }
             }
-        }
+        })
     }
 }
 

@@ -197,36 +197,39 @@ where
     P: Platform,
     S: Service<P::Value> + 'static,
 {
-    async fn call(&self, request: Request<P::Value>) -> Outcome<P::Value> {
-        let core = &self.core;
-        if !self.applies_to(&request) {
-            return core.inner.call(request).await;
-        }
-        let mut replays = 0;
-        loop {
-            let (session, background) = core.acquire(&request).await?;
-            let mut attempt = request.clone();
-            attempt.set_header(&core.config.header, core.config.header_value(&session.token));
-            let outcome = drive(core.inner.call(attempt), background).await;
-            if !core.config.is_expired_outcome(&outcome) {
-                return outcome;
+    fn call(&self, request: Request<P::Value>) -> impl Future<Output = Outcome<P::Value>> {
+        // Boxed: see `stack.rs` on why every layer's future is.
+        Box::pin(async move {
+            let core = &self.core;
+            if !self.applies_to(&request) {
+                return core.inner.call(request).await;
             }
-            // Only the token this request carried, and only if it is still the current one.
-            let failed = {
-                let mut state = core.state.borrow_mut();
-                let invalidated = state.invalidate(session.generation);
-                if invalidated { None } else { state.failure_for(session.generation) }
-            };
-            if replays >= core.config.max_relogin {
-                return Err(still_expired(&request, replays, outcome));
+            let mut replays = 0;
+            loop {
+                let (session, background) = core.acquire(&request).await?;
+                let mut attempt = request.clone();
+                attempt.set_header(&core.config.header, core.config.header_value(&session.token));
+                let outcome = drive(core.inner.call(attempt), background).await;
+                if !core.config.is_expired_outcome(&outcome) {
+                    return outcome;
+                }
+                // Only the token this request carried, and only if it is still the current one.
+                let failed = {
+                    let mut state = core.state.borrow_mut();
+                    let invalidated = state.invalidate(session.generation);
+                    if invalidated { None } else { state.failure_for(session.generation) }
+                };
+                if replays >= core.config.max_relogin {
+                    return Err(still_expired(&request, replays, outcome));
+                }
+                // A late answer for a token a failed episode already gave up on: that episode's
+                // error, no new `wx.login` and no second `on_login_failed` (L4).
+                if let Some(error) = failed {
+                    return Err(for_request(error, &request));
+                }
+                replays += 1;
             }
-            // A late answer for a token a failed episode already gave up on: that episode's
-            // error, no new `wx.login` and no second `on_login_failed` (L4).
-            if let Some(error) = failed {
-                return Err(for_request(error, &request));
-            }
-            replays += 1;
-        }
+        })
     }
 }
 
