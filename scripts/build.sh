@@ -2,13 +2,15 @@
 # cargo → wasm-bindgen → wasm-opt (MVP lowering) → MVP validation → dist/ and miniprogram_dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh build
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 WASM=target/wasm32-unknown-unknown/release/wxhttp.wasm
 
-# Older iOS engines accept MVP + mutable-globals only. Rust's wasm32 defaults add
-# reference-types and multivalue (turned off here, for this build only: wasm-pack test needs
-# them) and bulk-memory, sign-ext and nontrapping-fptoint (lowered by wasm-opt below, since
-# the precompiled std contains them).
+# Older iOS engines accept MVP + mutable-globals only. Rust's wasm32 defaults enable
+# reference-types, multivalue, bulk-memory, sign-ext and nontrapping-fptoint: they are turned
+# off for our code here (for this build only: wasm-pack test needs reference-types), and
+# wasm-opt lowers what the precompiled std still contains. Without bulk-memory our copies call
+# memcpy, which copies words, where lowered `memory.copy` would loop over bytes.
 RUSTFLAGS="-C target-feature=-multivalue,-reference-types,-bulk-memory,-sign-ext,-nontrapping-fptoint" \
   cargo build --release --lib --target wasm32-unknown-unknown
 
@@ -20,7 +22,8 @@ wasm-opt build/bindgen/wxhttp_bg.wasm -Oz \
   --signext-lowering --llvm-nontrapping-fptoint-lowering --llvm-memory-copy-fill-lowering \
   -o build/wxhttp_bg.wasm
 # Parsing with only MVP + mutable-globals enabled validates: any other feature fails here.
-if ! wasm-opt build/wxhttp_bg.wasm --mvp-features --enable-mutable-globals -o /dev/null; then
+if ! out=$(wasm-opt build/wxhttp_bg.wasm --mvp-features --enable-mutable-globals -o /dev/null 2>&1); then
+  echo "$out" >&2
   echo "build: build/wxhttp_bg.wasm is not WebAssembly MVP + mutable-globals" >&2
   exit 1
 fi

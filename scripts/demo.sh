@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f dist/index.js ] || [ ! -f dist/wxhttp_bg.wasm ]; then
   echo "demo: dist/ is missing, building it first (npm run build)…"
-  npm run build
+  npm run build   # installs what the build needs first (scripts/setup.sh build)
 fi
 exec node demo/run.js "$@"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need, skipping what is already there.
-# Everything comes from the package registries: rustup targets, crates.io, Debian, npm.
+# Installs what the build (`setup.sh build`) or the build and the tests (`setup.sh`) need,
+# skipping what is already there. Everything comes from the package registries: rustup
+# targets, crates.io, Debian, npm.
 set -euo pipefail
+MODE=${1:-test}
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
@@ -20,6 +22,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+if [ ! -d node_modules/binaryen ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm install"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+
+if [ "$MODE" = build ]; then
+  exit 0
+fi
+
 if ! command -v wasm-pack >/dev/null; then
   step "cargo install wasm-pack"
   cargo install wasm-pack
@@ -36,8 +47,4 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
 fi
 
-if [ ! -d node_modules/binaryen ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm install"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-fi
 echo "setup: ok"
