@@ -40,7 +40,7 @@ function run(env, lib, mode, extra) {
   const config = Object.assign({}, env.base, { lib, mode, bundle: env.bundles[lib] }, extra)
   const file = path.join(env.work, 'config-' + lib + '-' + mode + '.js')
   fs.writeFileSync(file, 'var CONFIG = ' + JSON.stringify(config) + '\n')
-  const r = spawnSync(JSC, ['--useJIT=false', file, path.join(__dirname, 'jsc', 'bench.js')], { encoding: 'utf8', timeout: 120000 })
+  const r = spawnSync(JSC, ['--useJIT=false', file, path.join(ROOT, 'tests', 'jsc', 'wechat.js'), path.join(__dirname, 'jsc', 'bench.js')], { encoding: 'utf8', timeout: 120000 })
   const m = /^RESULT (.*)$/m.exec(r.stdout || '')
   if (m) return JSON.parse(m[1])
   const err = /^ERROR ([\s\S]*)$/m.exec(r.stdout || '')

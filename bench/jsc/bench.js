@@ -1,77 +1,12 @@
-// Runs under `jsc --useJIT=false` in the style of tests/jsc/harness.js: no `WebAssembly` (only a
-// `WXWebAssembly` that takes a path inside the package), no `TextDecoder`/`TextEncoder`/
-// `queueMicrotask`, `clearTimeout` emulated. `CONFIG` (from bench/jsc.js) names the library and
+// Runs under `jsc --useJIT=false` after tests/jsc/wechat.js (no `WebAssembly`, only a
+// `WXWebAssembly` that takes a path inside the package; no `TextDecoder`/`TextEncoder`/
+// `queueMicrotask`; `clearTimeout` emulated). `CONFIG` (from bench/jsc.js) names the library and
 // the mode:
 //   overhead  — per-request µs against an instant in-process wx, sequential and 10 in flight;
 //   coldstart — ms from loading the library's code to the first response.
 // Prints one line `RESULT <json>`.
 /* global CONFIG, readFile, load, print, preciseTime */
 var T0 = preciseTime()
-var realWebAssembly = WebAssembly
-delete globalThis.WebAssembly
-delete globalThis.TextDecoder
-delete globalThis.TextEncoder
-delete globalThis.queueMicrotask
-
-var realSetTimeout = setTimeout
-var timers = {}
-var nextTimer = 1
-var armed = false
-function tick() {
-  armed = false
-  var now = Date.now()
-  var due = Object.keys(timers).map(Number).filter(function (id) { return timers[id].at <= now })
-  due.sort(function (a, b) { return timers[a].at - timers[b].at || a - b })
-  due.forEach(function (id) {
-    var timer = timers[id]
-    if (!timer) return
-    delete timers[id]
-    timer.fn()
-  })
-  arm()
-}
-function arm() {
-  if (armed) return
-  var ids = Object.keys(timers)
-  if (!ids.length) return
-  var earliest = Math.min.apply(null, ids.map(function (id) { return timers[id].at }))
-  armed = true
-  realSetTimeout(tick, Math.max(0, Math.min(50, earliest - Date.now())))
-}
-globalThis.setTimeout = function (fn, ms) {
-  var id = nextTimer++
-  var args = Array.prototype.slice.call(arguments, 2)
-  timers[id] = { at: Date.now() + (ms || 0), fn: function () { fn.apply(null, args) } }
-  arm()
-  return id
-}
-globalThis.clearTimeout = function (id) { delete timers[id] }
-
-globalThis.WXWebAssembly = {
-  instantiate: function (path, imports) {
-    var file = CONFIG.files[path]
-    if (!file) return Promise.reject(new Error('WXWebAssembly.instantiate: no file in the package at ' + path))
-    return realWebAssembly.instantiate(readFile(file, 'binary'), imports)
-  },
-}
-
-var modules = {}
-function requireFrom(dir) {
-  return function (name) {
-    var file = name.charAt(0) === '.' ? dir + '/' + name.replace(/^\.\//, '') : CONFIG.packages[name]
-    if (!/\.js$/.test(file)) file += '.js'
-    if (!modules[file]) {
-      var module = { exports: {} }
-      modules[file] = module
-      var body = readFile(file)
-      var factory = new Function('module', 'exports', 'require', body) // eslint-disable-line no-new-func
-      factory(module, module.exports, requireFrom(file.replace(/\/[^/]*$/, '')))
-    }
-    return modules[file].exports
-  }
-}
-globalThis.require = requireFrom('.')
-
 // The instant wx: answers in the next microtask with a freshly made JSON body.
 function instantWx() {
   var noop = function () {}

@@ -14,7 +14,7 @@ const dist = path.join(pkg, 'miniprogram_dist')
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wxhttp-jsc-'))
 const wasm = path.join(work, 'wxhttp_bg.wasm')
 fs.writeFileSync(wasm, zlib.brotliDecompressSync(fs.readFileSync(path.join(dist, 'wxhttp_bg.wasm.br'))))
-const suites = fs.readdirSync(__dirname).filter((f) => !['harness.js', 'run.js'].includes(f) && f.endsWith('.js')).map((f) => path.join(__dirname, f))
+const suites = fs.readdirSync(__dirname).filter((f) => !['harness.js', 'run.js', 'wechat.js'].includes(f) && f.endsWith('.js')).map((f) => path.join(__dirname, f))
 const config = {
   files: { '/miniprogram_npm/wxhttp/wxhttp_bg.wasm.br': wasm },
   packages: { wxhttp: path.join(dist, 'index.js') },
@@ -23,7 +23,7 @@ const config = {
 }
 fs.writeFileSync(path.join(work, 'config.js'), 'var CONFIG = ' + JSON.stringify(config) + '\n')
 const jsc = process.env.JSC || '/usr/bin/jsc'
-const run = spawnSync(jsc, ['--useJIT=false', path.join(work, 'config.js'), path.join(__dirname, 'harness.js')], { encoding: 'utf8', timeout: 300000 })
+const run = spawnSync(jsc, ['--useJIT=false', path.join(work, 'config.js'), path.join(__dirname, 'wechat.js'), path.join(__dirname, 'harness.js')], { encoding: 'utf8', timeout: 300000 })
 process.stdout.write(run.stdout || '')
 process.stderr.write(run.stderr || '')
 const summary = /^(\d+) passed, (\d+) failed$/m.exec(run.stdout || '')
