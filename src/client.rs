@@ -29,11 +29,6 @@ impl<P: Platform> Client<P> {
     /// `auth: None` builds a client without silent login. A user switch (SPEC L9) drops the
     /// previous user's cached responses before any request resolves.
     pub fn new(config: ClientConfig, auth: Option<AuthConfig<P::Value>>, platform: Rc<P>) -> Self {
-        Client::with_debug(config, auth, platform, false)
-    }
-
-    /// `new` with `debug: true`: one `Platform::log` line per attempt and per login.
-    pub fn with_debug(config: ClientConfig, auth: Option<AuthConfig<P::Value>>, platform: Rc<P>, debug: bool) -> Self {
         let cache = CacheEntries::new(platform.clone(), &config.namespace);
         let auth = auth.map(|mut auth| {
             let entries = cache.clone();
@@ -45,7 +40,7 @@ impl<P: Platform> Client<P> {
             }));
             auth
         });
-        let (stack, auth) = stack::build_with(platform.clone(), &config, auth, debug);
+        let (stack, auth) = stack::build(platform.clone(), &config, auth);
         let storage = Storage::new(platform.clone(), &config.namespace);
         let codes = LoginCodes::new(platform);
         Client { config, stack, auth, cache, storage, codes }
@@ -98,10 +93,6 @@ impl<P: Platform> Client<P> {
     /// `http.prefetchLoginCode()`: gets one code now, for a later `take_login_code`.
     pub async fn prefetch_login_code(&self) -> Result<(), Error<P::Value>> {
         self.codes.prefetch().await.map_err(wx_login_failed)
-    }
-
-    pub fn login_codes(&self) -> &LoginCodes<P> {
-        &self.codes
     }
 }
 

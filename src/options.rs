@@ -27,6 +27,8 @@ pub struct ClientConfig {
     pub validate_status: Option<ValidateStatus>,
     /// `storage.namespace`: the key prefix the library owns (token, cache, `http.storage`).
     pub namespace: String,
+    /// `debug`: one `Platform::log` line per attempt and per login, never the token.
+    pub debug: bool,
 }
 
 impl Default for ClientConfig {
@@ -39,6 +41,7 @@ impl Default for ClientConfig {
             retry: RetryPolicy::default(),
             validate_status: None,
             namespace: "wxhttp".into(),
+            debug: false,
         }
     }
 }

@@ -88,16 +88,7 @@ pub fn build<P: Platform>(
     config: &ClientConfig,
     auth: Option<AuthConfig<P::Value>>,
 ) -> (Stack<P>, Option<Rc<AuthLayer<P>>>) {
-    build_with(platform, config, auth, false)
-}
-
-/// `build` with `debug` (one log line per attempt and per login through `Platform::log`).
-pub fn build_with<P: Platform>(
-    platform: Rc<P>,
-    config: &ClientConfig,
-    auth: Option<AuthConfig<P::Value>>,
-    debug: bool,
-) -> (Stack<P>, Option<Rc<AuthLayer<P>>>) {
+    let debug = config.debug;
     let transport = Transport::new(platform.clone()).with_validate_status(config.validate_status.clone());
     let attempt = Attempt::new(transport, platform.clone(), debug);
     let limit = Limit::new(attempt, config.max_concurrent);

@@ -14,9 +14,9 @@ use wxhttp::{Client, ClientConfig, RequestOptions};
 
 fn client(fake: &Rc<Fake>, auth: bool, debug: bool) -> Rc<Client<Fake>> {
     let retry = RetryPolicy { jitter: 0.0, ..RetryPolicy::default() };
-    let config = ClientConfig { base_url: "https://api.example.com".into(), retry, ..ClientConfig::default() };
+    let config = ClientConfig { base_url: "https://api.example.com".into(), retry, debug, ..ClientConfig::default() };
     let auth = auth.then(|| AuthConfig::new(Login::url("/auth/login")));
-    Rc::new(Client::with_debug(config, auth, fake.clone(), debug))
+    Rc::new(Client::new(config, auth, fake.clone()))
 }
 
 fn get(pool: &LocalPool, client: &Rc<Client<Fake>>, url: &str) -> Outcome<Result<wxhttp::Response<J>, wxhttp::Error<J>>> {

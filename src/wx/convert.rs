@@ -196,6 +196,7 @@ pub fn client_config(config: &JsValue) -> Result<ClientConfig, E> {
         }
         out.namespace = namespace;
     }
+    out.debug = boolean(config, "debug")?.unwrap_or(false);
     out.retry = retry_policy(config)?;
     out.validate_status = validate_status(config)?;
     Ok(out)

@@ -34,11 +34,9 @@ impl Http {
     pub fn new(config: &JsValue, adapter: Adapter) -> Result<Http, JsValue> {
         let to_js = |e: convert::E| convert::error_to_js(&e);
         let auth = auth::auth_config(config).map_err(to_js)?;
-        // `debug` is read here until `ClientConfig` has it (convert.rs ignores it).
-        let debug = js_sys::Reflect::get(config, &"debug".into()).is_ok_and(|v| v.is_truthy());
         let config = convert::client_config(config).map_err(to_js)?;
         let platform = Rc::new(JsPlatform::new(adapter));
-        Ok(Http { client: Rc::new(Client::with_debug(config, auth, platform, debug)), aborts: Rc::default() })
+        Ok(Http { client: Rc::new(Client::new(config, auth, platform)), aborts: Rc::default() })
     }
 
     /// Runs one request; resolves with wx's success result, rejects with an error object
