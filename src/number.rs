@@ -42,6 +42,23 @@ pub fn parse(text: &str) -> Option<f64> {
     Some(if negative { -value } else { value })
 }
 
+/// Appends `n` in decimal: what `to_string()` does for integers, without `core::fmt`, which
+/// costs most on the per-request path when the wasm is interpreted (iOS).
+pub fn push_integer(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().for_each(|&d| out.push(d as char));
+}
+
 /// Formats an integral value as JS does (`99997`, not `99997.0`); other values with up to
 /// three decimals, which is all a message or a key here needs.
 pub fn format(value: f64) -> String {
@@ -49,7 +66,9 @@ pub fn format(value: f64) -> String {
         return if value.is_nan() { "NaN".into() } else if value > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     if value.fract() == 0.0 && value.abs() < 9.007_199_254_740_992e15 {
-        return (value as i64).to_string();
+        let mut out = String::from(if value < 0.0 { "-" } else { "" });
+        push_integer(&mut out, value.abs() as u64);
+        return out;
     }
     let thousandths = (value * 1000.0).round() as i64;
     let sign = if thousandths < 0 { "-" } else { "" };

@@ -96,16 +96,24 @@ impl<S, V> Share<S, V> {
         let identity = self.identity.as_ref().and_then(|f| f());
         // Each part ends with a NUL, which neither URLs, header names and values, nor the
         // other parts contain, so no two different requests share a key.
-        let retry = match request.retry {
-            RetryOption::Default => "d".to_string(),
-            RetryOption::Off => "off".to_string(),
-            RetryOption::Limit(n) => n.to_string(),
-        };
         let mut key = String::with_capacity(request.url.len() + 64);
         let flags = [request.method.as_str(), if request.auth { "auth" } else { "" }, if request.priority { "priority" } else { "" }];
-        let timeout = request.timeout.to_string();
-        let parts = flags.into_iter().chain([request.url.as_str(), timeout.as_str(), retry.as_str()]);
-        for part in parts.chain(header.iter().flat_map(|(k, v)| [k.as_str(), *v])).chain(identity.as_deref()) {
+        let retry = match request.retry {
+            RetryOption::Default => "d",
+            RetryOption::Off => "off",
+            RetryOption::Limit(_) => "n",
+        };
+        for part in flags.into_iter().chain([request.url.as_str(), retry]) {
+            key.push_str(part);
+            key.push('\0');
+        }
+        if let RetryOption::Limit(n) = request.retry {
+            crate::number::push_integer(&mut key, n.into());
+            key.push('\0');
+        }
+        crate::number::push_integer(&mut key, request.timeout.into());
+        key.push('\0');
+        for part in header.iter().flat_map(|(k, v)| [k.as_str(), *v]).chain(identity.as_deref()) {
             key.push_str(part);
             key.push('\0');
         }

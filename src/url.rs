@@ -6,11 +6,17 @@ pub fn join(base: &str, url: &str) -> String {
     if is_absolute(url) || base.is_empty() {
         return url.to_string();
     }
+    let mut joined = String::with_capacity(base.len() + url.len() + 1);
+    joined.push_str(base);
     match (base.ends_with('/'), url.starts_with('/')) {
-        (true, true) => format!("{}{}", base, &url[1..]),
-        (false, false) if !url.is_empty() => format!("{base}/{url}"),
-        _ => format!("{base}{url}"),
+        (true, true) => joined.push_str(&url[1..]),
+        (false, false) if !url.is_empty() => {
+            joined.push('/');
+            joined.push_str(url);
+        }
+        _ => joined.push_str(url),
     }
+    joined
 }
 
 pub fn is_absolute(url: &str) -> bool {

@@ -36,3 +36,12 @@ fn parse_and_format_round_trip_integers() {
         n = n * 7 + 3;
     }
 }
+
+#[test]
+fn push_integer_writes_decimal_digits() {
+    for n in [0u64, 7, 10, 99997, 1_700_000_000_000, u64::MAX] {
+        let mut out = String::from("x");
+        wxhttp::number::push_integer(&mut out, n);
+        assert_eq!(out, format!("x{n}"));
+    }
+}
