@@ -21,7 +21,7 @@
     try { return decodeURIComponent(s); } catch (e) { return s; }
   }
 
-  /** 'a=1&b=2' (with or without leading '?') -> { a: '1', b: '2' }; a repeated key keeps the last value. */
+  /** 'a=1&b=2' (with or without leading '?') -> { a: '1', b: '2' }; a repeated key gives a list. */
   function parseQuery(qs) {
     var out = {};
     if (!qs) return out;

@@ -8,9 +8,10 @@
  * (`load("emulator/wx.js")` defines the global `WxhttpEmulator`).
  */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory();
-  else root.WxhttpEmulator = factory();
-})(this, function () {
+  // The query parser is the backend's (load emulator/backend.js first under jsc).
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./backend.js'));
+  else root.WxhttpEmulator = factory(root.WxhttpBackend);
+})(this, function (backendModule) {
   'use strict';
 
   var hasOwn = Object.prototype.hasOwnProperty;
@@ -108,22 +109,7 @@
     return parts.join('&');
   }
 
-  function decodeComponent(s) {
-    s = String(s).replace(/\+/g, ' ');
-    try { return decodeURIComponent(s); } catch (e) { return s; }
-  }
-
-  function parseQuery(qs) {
-    var out = {};
-    if (!qs) return out;
-    var parts = qs.split('&');
-    for (var i = 0; i < parts.length; i++) {
-      if (!parts[i]) continue;
-      var eq = parts[i].indexOf('=');
-      out[decodeComponent(eq < 0 ? parts[i] : parts[i].slice(0, eq))] = decodeComponent(eq < 0 ? '' : parts[i].slice(eq + 1));
-    }
-    return out;
-  }
+  var parseQuery = backendModule.parseQuery;
 
   /** Minimal URL parser (no global URL under WeChat / jsc). */
   function parseUrl(url) {

@@ -28,28 +28,6 @@ use wxhttp::stack::Service;
 use wxhttp::transport::Transport;
 use wxhttp::{Kind, Platform, Request, Response, WxFailure};
 
-/// xorshift64: deterministic, no crates.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
 /// The fake platform seen through a probe that counts logins in flight and failed logins.
 struct Probe {
     fake: Rc<Fake>,
@@ -323,7 +301,7 @@ impl Coverage {
 fn random_interleavings_keep_the_login_invariants() {
     let mut coverage = Coverage::default();
     for seed in 1..=300u64 {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut rng = Rng::new(seed);
         let mut run = Run::new();
         for _ in 0..150 {
             run.step(&mut rng);
@@ -341,7 +319,7 @@ fn random_interleavings_keep_the_login_invariants() {
 #[test]
 fn random_interleavings_without_failures_end_authenticated() {
     for seed in 1..=100u64 {
-        let mut rng = Rng(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
+        let mut rng = Rng::new(seed ^ 0xD1B5_4A32_D192_ED03);
         let mut run = Run::new();
         for _ in 0..100 {
             // Only requests, expiries, slow logins and time: every request needing auth succeeds.

@@ -15,27 +15,6 @@ use wxhttp::request::RetryOption;
 use wxhttp::stack::{self, Service};
 use wxhttp::{ClientConfig, Error, Kind, RequestOptions, Response};
 
-/// xorshift64*: enough randomness for interleavings, no crate needed.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
 fn random_reply(rng: &mut Rng) -> Reply {
     let delay = [0, 1, 50, 300, 1500][rng.below(5) as usize];
     match rng.below(10) {

@@ -11,21 +11,6 @@ use common::*;
 use serde_json::json;
 use wxhttp::storage::Storage;
 
-/// xorshift64*: tiny, seedable, no crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// What a live entry is, by the documented rules.
 #[derive(Clone, Debug)]
 struct Entry {
@@ -53,7 +38,7 @@ fn run(seed: u64, steps: usize) {
         fake.storage.borrow_mut().insert(k.clone(), v.clone());
     }
     let mut model: BTreeMap<&str, Entry> = BTreeMap::new();
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng::new(seed);
     let now = |fake: &Rc<Fake>| fake.clock.now.get();
     for step in 0..steps {
         let key = KEYS[rng.below(KEYS.len() as u64) as usize];
