@@ -47,7 +47,7 @@ impl Http {
         let aborts = self.aborts.clone();
         let (handle, registration) = AbortHandle::new_pair();
         aborts.borrow_mut().insert(id, handle);
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             let result = match options {
                 Ok(options) => client.request(options, Some(registration)).await,
                 Err(error) => Err(error),
@@ -67,7 +67,7 @@ impl Http {
     /// `http.login()`: joins a login in flight or starts one.
     pub fn login(&self) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             client.login().await.map(|()| JsValue::UNDEFINED).map_err(|e| convert::error_to_js(&e))
         })
     }
@@ -90,7 +90,7 @@ impl Http {
     #[wasm_bindgen(js_name = takeLoginCode)]
     pub fn take_login_code(&self) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             client.take_login_code().await.map(|code| JsValue::from_str(&code)).map_err(|e| convert::error_to_js(&e))
         })
     }
@@ -99,7 +99,7 @@ impl Http {
     #[wasm_bindgen(js_name = prefetchLoginCode)]
     pub fn prefetch_login_code(&self) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(async move {
             client.prefetch_login_code().await.map(|()| JsValue::UNDEFINED).map_err(|e| convert::error_to_js(&e))
         })
     }
@@ -109,11 +109,18 @@ impl Http {
 #[wasm_bindgen(js_name = checkAvatar)]
 pub fn check_avatar(url: JsValue, adapter: Adapter) -> js_sys::Promise {
     let platform = JsPlatform::new(adapter);
-    wasm_bindgen_futures::future_to_promise(async move {
+    promise(async move {
         let state = match url.as_string() {
             Some(url) => crate::avatar::check(&platform, &url).await,
             None => crate::avatar::AvatarState::Unknown,
         };
         Ok(JsValue::from_str(state.as_str()))
     })
+}
+
+/// `future_to_promise` over one boxed future type: instantiated once instead of once per
+/// export (each copy carried its own wrapper machinery into the wasm).
+fn promise(future: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
+    let future: futures::future::LocalBoxFuture<'static, Result<JsValue, JsValue>> = Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(future)
 }
