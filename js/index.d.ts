@@ -100,6 +100,14 @@ export interface Http {
   interceptors: { request: Interceptors<RequestOptions>; response: Interceptors<Response> }
   /** Resolves once the wasm module has loaded. */
   ready(): Promise<void>
+  /** Logs in now, or joins the login in flight; rejects with kind `login` (or `config` without `auth`). */
+  login(): Promise<void>
+  /** Forgets the token (here and in storage) and the cached responses. */
+  logout(): Promise<void>
+  /** The token requests go out with now, or `null` (also before the module has loaded). */
+  getToken(): string | null
+  /** Storage with expiry under the client's namespace (default `wxhttp`). */
+  storage: Storage
   /**
    * A `wx.login` code that is fresh and never used (SPEC §9): the prefetched one while younger
    * than 4.5 minutes, else a new one. Never the silent login's code. Rejects with kind `login`
@@ -116,6 +124,24 @@ export interface Http {
 
 export function createHttp(options?: HttpOptions): Http
 export function isRequestError(value: unknown): value is RequestError
+
+/** Storage with expiry (SPEC §8). Failures reject with an `Error` whose `code` is `TooLarge`, `QuotaExceeded`, `NotJson` or `Failed`. */
+export interface Storage {
+  /** `ttl` in ms; omitted: no expiry. */
+  set(key: string, value: unknown, options?: { ttl?: number }): Promise<void>
+  /** The value, or `null` when missing, expired or unreadable. */
+  get<T = any>(key: string): Promise<T | null>
+  has(key: string): Promise<boolean>
+  remove(key: string): Promise<void>
+  /** This namespace's keys, without the prefix. */
+  keys(): Promise<string[]>
+  /** Removes this namespace's keys only. */
+  clear(): Promise<void>
+  /** Removes expired entries; resolves to how many. */
+  sweep(): Promise<number>
+}
+
+export function createStorage(options?: { namespace?: string; platform?: object; wasmPath?: string }): Storage
 
 export type AvatarState = 'ok' | 'expired' | 'unknown'
 

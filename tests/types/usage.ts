@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict` against the installed package's typings: the
 // documented usage must type-check, and misuse marked @ts-expect-error must not.
-import { createHttp, isRequestError, type Response, type RequestError } from 'wxhttp'
+import { createHttp, createStorage, checkAvatar, isRequestError, type Response, type RequestError } from 'wxhttp'
 
 const http = createHttp({ baseURL: 'https://api.example.com', timeout: 5000, retry: { limit: 1 }, auth: { login: { url: '/auth/login' } } })
 interface User { id: string }
@@ -19,6 +19,21 @@ try { /* */ } catch (e) {
   }
 }
 createHttp({ auth: { login: async ({ code, previousToken }) => ({ token: code + (previousToken ?? ''), expiresIn: 7200 }) } })
+async function more() {
+  await http.login()
+  await http.logout()
+  const token: string | null = http.getToken()
+  await http.storage.set('draft', { title: 'x' }, { ttl: 60_000 })
+  const draft = await http.storage.get<{ title: string }>('draft')
+  const title: string | undefined = draft?.title
+  const removed: number = await createStorage({ namespace: 'prefs' }).sweep()
+  const state: 'ok' | 'expired' | 'unknown' = await checkAvatar('https://thirdwx.qlogo.cn/a')
+  const code: string = await http.takeLoginCode()
+  void [token, title, removed, state, code]
+  // @ts-expect-error: ttl is a number of ms
+  await http.storage.set('k', 1, { ttl: '1d' })
+}
+void more
 // @ts-expect-error: unknown method
 http.request({ url: '/x', method: 'FETCH' })
 // @ts-expect-error: timeout is a number
