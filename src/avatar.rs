@@ -6,9 +6,7 @@
 //!
 //! `classify` is the pure rule; `check` never fails: anything it cannot tell is `Unknown`.
 
-use futures::future::{select, Either};
-
-use crate::platform::Platform;
+use crate::platform::{within, Platform};
 use crate::request::{Method, Request, RetryOption};
 
 /// What an avatar URL answered.
@@ -86,28 +84,10 @@ enum Sent {
 
 /// One request, bounded by `TIMEOUT` (the loser of the race is dropped: task aborted).
 async fn send<P: Platform>(platform: &P, method: Method, url: &str) -> Sent {
-    let sending = platform.send(&request::<P::Value>(method, url));
-    let timer = platform.sleep(TIMEOUT);
-    match select(std::pin::pin!(sending), std::pin::pin!(timer)).await {
-        Either::Left((Ok(response), _)) => Sent::Answered(classify(response.status, |name| response.header(name)), response.status),
-        Either::Left((Err(_), _)) => Sent::Failed,
-        Either::Right(((), _)) => Sent::TimedOut,
-    }
-}
-
-fn request<V>(method: Method, url: &str) -> Request<V> {
-    Request {
-        method,
-        url: url.to_string(),
-        header: Vec::new(),
-        data: None,
-        extra: None,
-        timeout: TIMEOUT,
-        auth: false,
-        dedupe: false,
-        priority: false,
-        retry: RetryOption::Off,
-        cache_ttl: None,
-        attempt: 1,
+    let request = Request { auth: false, dedupe: false, retry: RetryOption::Off, ..Request::new(method, url.into(), TIMEOUT) };
+    match within(platform, TIMEOUT, platform.send(&request)).await {
+        Some(Ok(response)) => Sent::Answered(classify(response.status, |name| response.header(name)), response.status),
+        Some(Err(_)) => Sent::Failed,
+        None => Sent::TimedOut,
     }
 }

@@ -1,20 +1,19 @@
 //! The background rule (SPEC §7): WeChat fails every `wx.request` still in flight five seconds
-//! after the app goes to the background (`request:fail interrupted`). This layer sits between
-//! retry and the concurrency limit: a request issued while the app is hidden waits for
-//! `wx.onAppShow` before it takes a slot, and an interrupted idempotent request waits for the
+//! after the app goes to the background (`request:fail interrupted`). This layer sits above
+//! retry (and so above the concurrency limit): a request issued while the app is hidden waits
+//! for `wx.onAppShow` before it takes a slot, and an interrupted idempotent request waits for the
 //! app to come back and is sent again, while a non-idempotent one (POST, PATCH, …) rejects with
 //! kind `network` — it may have reached the server. Retry never counts an interruption as an
 //! attempt (`RetryPolicy::is_retryable`), so the two layers never both resend.
 //!
-//! Every wait is bounded by the request's own `timeout` (then kind `timeout`), so nothing hangs
-//! if the app never returns; dropping the future (abort) drops the wait with it.
+//! Every wait is bounded by the request's own `timeout` (then kind `timeout`, which retry below
+//! never sees, so it is one `timeout` in all), so nothing hangs if the app never returns; dropping the future (abort) drops the wait with it.
 
 use std::future::Future;
 use std::rc::Rc;
 
-use crate::auth::exchange::within;
 use crate::error::{Error, Kind};
-use crate::platform::Platform;
+use crate::platform::{within, Platform};
 use crate::request::{Method, Request, Response};
 use crate::retry::is_interrupted;
 use crate::stack::Service;
@@ -70,6 +69,10 @@ impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Background<S, P> {
         // Boxed: see `stack.rs` on why every layer's future is.
         Box::pin(async move {
             self.until_shown(&request).await?;
+            // Only an idempotent request is ever sent again: only it needs a copy kept.
+            if !is_idempotent(request.method) {
+                return self.inner.call(request).await;
+            }
             let mut resends = 0;
             loop {
                 let hides = self.platform.app_state().hides;
@@ -81,21 +84,12 @@ impl<P: Platform, S: Service<P::Value>> Service<P::Value> for Background<S, P> {
                 // `onAppShow`; an "interrupted" with no hide at all is no background case.
                 let state = self.platform.app_state();
                 let left = state.hidden || state.hides != hides;
-                if !left || !is_idempotent(request.method) || resends == MAX_RESENDS {
+                if !left || resends == MAX_RESENDS {
                     return Err(error);
                 }
                 resends += 1;
                 self.until_shown(&request).await?;
             }
         })
-    }
-}
-
-/// Inspection reaches through this layer: `below.inner().in_flight()` is the limit's.
-impl<S, P> std::ops::Deref for Background<S, P> {
-    type Target = S;
-
-    fn deref(&self) -> &S {
-        &self.inner
     }
 }

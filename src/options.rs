@@ -170,18 +170,14 @@ impl ClientConfig {
             return Err(invalid("url", format!("\"{joined}\" is relative and no `baseURL` is set")));
         }
         let mut request = Request {
-            method,
-            url: url::with_query(&joined, &query),
             header: self.header.clone(),
             data: options.data,
             extra: options.extra,
-            timeout,
             auth: options.auth.unwrap_or(true),
             dedupe: options.dedupe.unwrap_or(true),
-            priority: false,
             retry: options.retry,
             cache_ttl,
-            attempt: 1,
+            ..Request::new(method, url::with_query(&joined, &query), timeout)
         };
         for (name, value) in options.header {
             request.set_header(&name, value);

@@ -5,6 +5,8 @@
 use std::fmt::Debug;
 use std::future::Future;
 
+use futures::future::{select, Either};
+
 use crate::request::{Request, Response};
 
 /// An opaque value of the host (a JS value in production). The core keeps bodies, headers and
@@ -82,4 +84,13 @@ pub trait Platform: 'static {
     }
     /// One line of the `debug: true` log (`console.log`). Never given headers or bodies.
     fn log(&self, _line: &str) {}
+}
+
+/// `future` raced against the platform's timer: `None` when `ms` passed first. The loser is
+/// dropped (a `RequestTask` aborted, a timer cleared). Every timeout of the library is this.
+pub async fn within<P: Platform, F: Future>(platform: &P, ms: u32, future: F) -> Option<F::Output> {
+    match select(std::pin::pin!(future), std::pin::pin!(platform.sleep(ms))).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(((), _)) => None,
+    }
 }

@@ -86,6 +86,25 @@ pub enum RetryOption {
 }
 
 impl<V> Request<V> {
+    /// A request with no headers, body or pass-through options, through auth and sharing, with
+    /// the client's retry policy: what the layers see unless the caller said otherwise.
+    pub fn new(method: Method, url: String, timeout: u32) -> Self {
+        Request {
+            method,
+            url,
+            header: Vec::new(),
+            data: None,
+            extra: None,
+            timeout,
+            auth: true,
+            dedupe: true,
+            priority: false,
+            retry: RetryOption::Default,
+            cache_ttl: None,
+            attempt: 1,
+        }
+    }
+
     /// An error about this request: `what: METHOD url`.
     pub fn error(&self, kind: crate::error::Kind, what: &str) -> Error<V> {
         Error::about(kind, what, self.method, &self.url)

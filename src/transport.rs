@@ -4,10 +4,8 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use futures::future::{select, Either};
-
 use crate::error::{Error, Kind};
-use crate::platform::{Platform, WxFailure};
+use crate::platform::{within, Platform, WxFailure};
 use crate::request::{Request, Response};
 use crate::stack::Service;
 
@@ -36,13 +34,10 @@ impl<P: Platform> Service<P::Value> for Transport<P> {
     fn call(&self, request: Request<P::Value>) -> impl Future<Output = Result<Response<P::Value>, Error<P::Value>>> {
         // Boxed: see `stack.rs` on why every layer's future is.
         Box::pin(async move {
-            let send = self.platform.send(&request);
-            let timer = self.platform.sleep(request.timeout);
-            // Dropping the losing future aborts the RequestTask or clears the timer.
-            match select(std::pin::pin!(send), std::pin::pin!(timer)).await {
-                Either::Left((Ok(response), _)) => check_status(&request, response, self.validate_status.as_deref()),
-                Either::Left((Err(failure), _)) => Err(decode_failure(&request, failure)),
-                Either::Right(((), _)) => {
+            match within(&*self.platform, request.timeout, self.platform.send(&request)).await {
+                Some(Ok(response)) => check_status(&request, response, self.validate_status.as_deref()),
+                Some(Err(failure)) => Err(decode_failure(&request, failure)),
+                None => {
                     let what = format!("Timeout of {}ms exceeded", request.timeout);
                     Err(request.error(Kind::Timeout, &what))
                 }

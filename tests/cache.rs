@@ -12,7 +12,6 @@ use common::*;
 use futures::executor::LocalPool;
 use serde_json::{json, Value as Json};
 use wxhttp::cache::Cache;
-use wxhttp::request::RetryOption;
 use wxhttp::stack::Service;
 use wxhttp::transport::Transport;
 use wxhttp::{Method, Request, Response};
@@ -40,20 +39,7 @@ fn setup() -> Setup {
 }
 
 fn get(url: &str, ttl: Option<f64>) -> Request<J> {
-    Request {
-        method: Method::Get,
-        url: url.to_string(),
-        header: vec![],
-        data: None,
-        extra: None,
-        timeout: 60_000,
-        auth: true,
-        dedupe: true,
-        priority: false,
-        retry: RetryOption::Default,
-        cache_ttl: ttl,
-        attempt: 1,
-    }
+    Request { cache_ttl: ttl, ..Request::new(Method::Get, url.to_string(), 60_000) }
 }
 
 fn call(s: &Setup, request: Request<J>) -> Response<J> {

@@ -113,7 +113,7 @@ where
 {
     let previous = match start {
         Start::Check(session) => {
-            if exchange::within(platform, config.login_timeout, platform.check_session()).await == Some(true) {
+            if crate::platform::within(platform, config.login_timeout, platform.check_session()).await == Some(true) {
                 return Ok(Fresh::Confirmed(session));
             }
             Some(session.token)

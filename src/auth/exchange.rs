@@ -6,14 +6,12 @@
 //!
 //! Error messages name what failed, never the token.
 
-use std::future::Future;
 
-use futures::future::{select, Either};
 
 use crate::auth::config::{AuthConfig, Login, LoginInput, LoginOutput};
 use crate::error::{Error, Kind};
-use crate::platform::{Platform, Value};
-use crate::request::{Method, Request, RetryOption};
+use crate::platform::{within, Platform, Value};
+use crate::request::{Method, Request};
 use crate::stack::Service;
 
 /// Runs one exchange. `login_url` is the login URL already joined to the base URL.
@@ -63,30 +61,17 @@ where
     }
 }
 
-/// `future`'s output, or `None` after `ms` of the platform's clock (the loser is dropped).
-pub async fn within<P: Platform, F: Future>(platform: &P, ms: u32, future: F) -> Option<F::Output> {
-    match select(std::pin::pin!(future), std::pin::pin!(platform.sleep(ms))).await {
-        Either::Left((output, _)) => Some(output),
-        Either::Right(((), _)) => None,
-    }
-}
 
 /// The login request: `auth: false` (never through auth), `priority: true`, no sharing.
 pub fn login_request<V: Value>(method: Method, url: &str, timeout: u32, code: &str, previous: Option<&str>) -> Request<V> {
     let body = V::object(vec![("code", V::string(code)), ("previousToken", previous.map_or_else(V::null, V::string))]);
     Request {
-        method,
-        url: url.to_string(),
         header: vec![("content-type".into(), "application/json".into())],
         data: Some(body),
-        extra: None,
-        timeout,
         auth: false,
         dedupe: false,
         priority: true,
-        retry: RetryOption::Default,
-        cache_ttl: None,
-        attempt: 1,
+        ..Request::new(method, url.to_string(), timeout)
     }
 }
 
