@@ -98,21 +98,6 @@ impl<P: Platform, S> Cache<P, S> {
         self.entries.clone()
     }
 
-    /// Drops every entry of `user` (`None`: the anonymous ones).
-    pub fn drop_user(&self, user: Option<&str>) {
-        self.entries.drop_user(user);
-    }
-
-    /// Drops every cached response, of every user.
-    pub fn clear(&self) {
-        self.entries.clear();
-    }
-
-    /// Removes expired cached responses; returns how many.
-    pub fn sweep(&self) -> usize {
-        self.entries.sweep()
-    }
-
     /// The description and the TTL of a cacheable request.
     fn cacheable(&self, request: &Request<P::Value>) -> Option<(String, f64)> {
         let ttl = request.cache_ttl.filter(|t| *t > 0.0)?;

@@ -121,7 +121,7 @@ fn user_ids_cannot_reach_into_each_others_prefix() {
     }
     login(&s, None);
     assert_eq!(n(&call(&s, get(url, Some(60_000.0)))), 4, "an empty id is anonymous");
-    s.cache.drop_user(Some("a"));
+    s.cache.entries().drop_user(Some("a"));
     login(&s, Some("a:b"));
     assert_eq!(n(&call(&s, get(url, Some(60_000.0)))), 2, "dropping \"a\" left \"a:b\"");
     login(&s, Some("a%3Ab"));
@@ -182,7 +182,7 @@ fn drop_user_removes_that_users_entries_only() {
     }
     s.fake.storage.borrow_mut().insert("wxhttp:token".into(), J(json!("kept")));
     assert_eq!(cache_keys(&s).len(), 6);
-    s.cache.drop_user(Some("alice"));
+    s.cache.entries().drop_user(Some("alice"));
     assert_eq!(cache_keys(&s).len(), 4);
     login(&s, Some("alice"));
     call(&s, get(url, Some(60_000.0)));
@@ -190,9 +190,9 @@ fn drop_user_removes_that_users_entries_only() {
     login(&s, Some("bob"));
     call(&s, get(url, Some(60_000.0)));
     assert_eq!(sent(&s), 7, "bob's is not");
-    s.cache.drop_user(None);
+    s.cache.entries().drop_user(None);
     assert_eq!(cache_keys(&s).len(), 3, "anonymous entries dropped");
-    s.cache.clear();
+    s.cache.entries().clear();
     assert!(cache_keys(&s).is_empty());
     assert!(s.fake.storage.borrow().contains_key("wxhttp:token"), "clear touches the cache only");
 }

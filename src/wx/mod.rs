@@ -53,7 +53,7 @@ impl Http {
                 Err(error) => Err(error),
             };
             aborts.borrow_mut().remove(&id);
-            result.map(|response| response.raw).map_err(|e| convert::error_to_js(&e))
+            result.map(|response| response.raw)
         })
     }
 
@@ -68,7 +68,7 @@ impl Http {
     pub fn login(&self) -> js_sys::Promise {
         let client = self.client.clone();
         promise(async move {
-            client.login().await.map(|()| JsValue::UNDEFINED).map_err(|e| convert::error_to_js(&e))
+            client.login().await.map(|()| JsValue::UNDEFINED)
         })
     }
 
@@ -91,7 +91,7 @@ impl Http {
     pub fn take_login_code(&self) -> js_sys::Promise {
         let client = self.client.clone();
         promise(async move {
-            client.take_login_code().await.map(|code| JsValue::from_str(&code)).map_err(|e| convert::error_to_js(&e))
+            client.take_login_code().await.map(|code| JsValue::from_str(&code))
         })
     }
 
@@ -100,7 +100,7 @@ impl Http {
     pub fn prefetch_login_code(&self) -> js_sys::Promise {
         let client = self.client.clone();
         promise(async move {
-            client.prefetch_login_code().await.map(|()| JsValue::UNDEFINED).map_err(|e| convert::error_to_js(&e))
+            client.prefetch_login_code().await.map(|()| JsValue::UNDEFINED)
         })
     }
 }
@@ -118,9 +118,11 @@ pub fn check_avatar(url: JsValue, adapter: Adapter) -> js_sys::Promise {
     })
 }
 
-/// `future_to_promise` over one boxed future type: instantiated once instead of once per
-/// export (each copy carried its own wrapper machinery into the wasm).
-fn promise(future: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> js_sys::Promise {
-    let future: futures::future::LocalBoxFuture<'static, Result<JsValue, JsValue>> = Box::pin(future);
+/// A promise of `future`, its error as the plain object the glue turns into a `RequestError`.
+/// `future_to_promise` is instantiated once, over one boxed type, instead of once per export
+/// (each copy carried its own wrapper machinery into the wasm).
+fn promise(future: impl std::future::Future<Output = Result<JsValue, convert::E>> + 'static) -> js_sys::Promise {
+    let future: futures::future::LocalBoxFuture<'static, Result<JsValue, JsValue>> =
+        Box::pin(async move { future.await.map_err(|e| convert::error_to_js(&e)) });
     wasm_bindgen_futures::future_to_promise(future)
 }
