@@ -1,5 +1,9 @@
 'use strict'
-// RequestError (an Error with `kind`, recognised across realms) and the response shape.
+// RequestError (an Error with `kind`, recognised across realms), the response shape, and the
+// messages: the core rejects with a reason number; the text is made here, from the reason and
+// the request, never inside the wasm.
+
+var reason = require('./protocol.js').reason
 
 function RequestError(fields, config) {
   var error = new Error(fields.message)
@@ -7,7 +11,7 @@ function RequestError(fields, config) {
   error.kind = fields.kind
   error.errMsg = fields.errMsg
   error.statusCode = fields.statusCode
-  error.response = fields.response ? toResponse(fields.response, config) : undefined
+  error.response = fields.response
   error.config = config
   if (fields.cause !== undefined) error.cause = fields.cause
   return error
@@ -18,13 +22,56 @@ function isRequestError(value) {
   return !!value && value.name === 'RequestError' && typeof value.kind === 'string' && typeof value.message === 'string'
 }
 
-function toResponse(raw, config) {
-  return { data: raw.data, statusCode: raw.statusCode, header: raw.header, config: config }
+function toResponse(res, config) {
+  return { data: res.data, statusCode: res.statusCode, header: res.header, config: config }
 }
 
+// `METHOD url` as the caller gave them (before the request reached the core).
 function describe(config) {
   var method = config && typeof config.method === 'string' ? config.method.toUpperCase() : 'GET'
   return method + ' ' + (config && config.url)
 }
 
-module.exports = { RequestError: RequestError, isRequestError: isRequestError, toResponse: toResponse, describe: describe }
+// Text of anything thrown, never throwing itself (an object without toString, or whose
+// toString throws, is still described).
+function text(value) {
+  try {
+    if (value && typeof value.message === 'string') return value.message
+    if (value && typeof value.errMsg === 'string') return value.errMsg
+    return String(value)
+  } catch (e) {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+var KINDS = {}
+KINDS[reason.NETWORK] = 'network'
+KINDS[reason.TIMEOUT] = KINDS[reason.TIMEOUT_LOGIN] = KINDS[reason.TIMEOUT_HIDDEN] = 'timeout'
+KINDS[reason.HTTP] = 'http'
+KINDS[reason.AUTH] = 'auth'
+KINDS[reason.LOGIN_FAILED] = KINDS[reason.LOGIN_LIMIT] = KINDS[reason.LOGGED_OUT] = KINDS[reason.CODE_FAILED] = 'login'
+KINDS[reason.ABORTED] = KINDS[reason.WX_ABORTED] = 'aborted'
+
+var LIMIT = 'Login refused: 10 logins in the last minute already'
+
+// What happened, before `: METHOD url`. `event`: the current answer ({ errMsg, res });
+// `login`: the failed episode's error fields.
+function what(why, detail, event, login) {
+  var errMsg = event && event.errMsg
+  switch (why) {
+    case reason.NETWORK: return 'Network error (' + (errMsg || 'request:fail') + ')'
+    case reason.TIMEOUT: return errMsg ? 'Timeout (' + errMsg + ')' : 'Timeout of ' + detail + 'ms exceeded'
+    case reason.TIMEOUT_LOGIN: return 'Timeout of ' + detail + 'ms exceeded waiting for the login'
+    case reason.TIMEOUT_HIDDEN: return 'Timeout of ' + detail + 'ms exceeded while the app was in the background'
+    case reason.HTTP: return 'Request failed with status ' + detail
+    case reason.AUTH: return 'Still not authorised after ' + detail + ' re-login(s)'
+    case reason.LOGIN_FAILED: return login.message
+    case reason.LOGIN_LIMIT: return LIMIT
+    case reason.LOGGED_OUT: return 'Login failed: logged out during the login'
+    case reason.WX_ABORTED: return 'Aborted (' + errMsg + ')'
+    case reason.CODE_FAILED: return login.message
+    default: return 'Request aborted'
+  }
+}
+
+module.exports = { RequestError: RequestError, isRequestError: isRequestError, toResponse: toResponse, describe: describe, text: text, KINDS: KINDS, what: what, LIMIT: LIMIT }

@@ -1,132 +1,192 @@
 'use strict'
-// The promise API of SPEC §4 around the Rust core: option splitting, interceptors (JS
-// functions, so they run here, once per logical request, around the whole core stack),
-// abort before the core is reached, and `RequestError`s. Everything else is the core's.
+// The promise API of SPEC §4: `createHttp`, its request methods and helpers. A request's life
+// here: interceptors (when there are any), options checked into a record, the record handed to
+// the driver, the promise settled once by `done`. A plain GET with no interceptors takes the
+// direct path: its promise, wx's callbacks, and nothing else.
 
-var wxAdapter = require('./wx.js')
+var P = require('./protocol.js')
+var options = require('./options.js')
 var errors = require('./error.js')
+var authLib = require('./auth.js')
+var wxAdapter = require('./wx.js')
 var Interceptors = require('./interceptors.js')
-var storageApi = require('./storage.js')
+var storage = require('./storage.js')
+var createDriver = require('./driver.js').createDriver
+
 var RequestError = errors.RequestError
 var isRequestError = errors.isRequestError
-var toResponse = errors.toResponse
-var describe = errors.describe
+var F = P.flag
+var SHARED = 1 << P.method.GET | 1 << P.method.HEAD
 
-// Options the core reads; every other key passes through to wx.request untouched.
-var KNOWN = { url: 1, method: 1, data: 1, params: 1, header: 1, timeout: 1, auth: 1, cache: 1, dedupe: 1, retry: 1 }
-
-function extraOptions(config) {
-  var extra
-  for (var key in config) {
-    if (!KNOWN[key] && Object.prototype.hasOwnProperty.call(config, key)) {
-      extra = extra || {}
-      extra[key] = config[key]
-    }
-  }
-  return extra
+// `this` is the record: settles the caller's promise (direct path).
+function done(ok, value) {
+  if (ok) this.resolve(value)
+  else this.reject(value)
 }
 
-// The options the core reads, with the JS callbacks of `auth` wrapped so the core hands and
-// receives plain values: the response of `isExpired` gets the usual shape, errors become
-// RequestErrors.
-function coreOptions(options) {
-  var auth = options.auth
-  if (!auth || typeof auth !== 'object') return options
-  var out = merge(options, {})
-  var wrapped = merge(auth, {})
-  if (typeof auth.isExpired === 'function') {
-    wrapped.isExpired = function (raw) { return auth.isExpired(toResponse(raw, undefined)) }
-  }
-  if (typeof auth.onLoginFailed === 'function') {
-    wrapped.onLoginFailed = function (fields) { auth.onLoginFailed(RequestError(fields, undefined)) }
-  }
-  out.auth = wrapped
-  return out
+function configError(e, config) {
+  var message = e instanceof options.ConfigError ? e.message : 'Invalid options: reading them threw (' + errors.text(e) + ')'
+  return RequestError({ kind: 'config', message: message }, config)
 }
 
-// `load(wasmPath)` resolves the wasm-bindgen exports; entries differ only in how they load.
+function asRequestError(e) {
+  return isRequestError(e) ? e : RequestError({ kind: e && typeof e.kind === 'string' ? e.kind : 'config', message: errors.text(e), cause: e }, undefined)
+}
+
+function headerKey(header) {
+  return Object.keys(header).map(function (k) { return k.toLowerCase() + ':' + header[k] }).sort().join('\n')
+}
+
+// `load(wasmPath)` resolves the loaded core; the entries differ only in how they load.
 function api(load) {
-  function createHttp(options) {
-    options = options || {}
-    var core = null
-    var store = null
+  function createHttp(given) {
+    var problem = null
+    var cfg, auth
+    var opts = given === undefined ? {} : given
+    try {
+      if (!options.isPlainObject(opts)) throw new options.ConfigError('', 'Invalid options: createHttp expects an object')
+      cfg = options.client(opts)
+      auth = authLib.config(opts.auth, cfg)
+      cfg.headerKey = headerKey(cfg.header)
+    } catch (e) {
+      problem = configError(e, undefined)
+    }
+    var wx = null
+    var hidden = false
+    var driver = null
     var starting = null
-    var seq = 0
     var interceptors = { request: new Interceptors(), response: new Interceptors() }
 
-    // Loads the module and builds the core client once; a failed load is tried again later.
+    // The adapter and the app events now (a page hidden before its first request still waits
+    // for onAppShow), unless the platform can only be read later.
+    function adapter() {
+      if (!wx) {
+        wx = wxAdapter.createAdapter(opts.platform || wxAdapter.globalWx())
+        wx.appEvents(function (shown) {
+          hidden = !shown
+          if (driver) driver.app(shown)
+        })
+      }
+      return wx
+    }
+    try { if (!problem) adapter() } catch (e) { /* no wx yet: the first request says so */ }
+
     function ready() {
       if (!starting) {
-        starting = Promise.resolve().then(function () {
-          if (typeof options !== 'object') throw { kind: 'config', message: 'Invalid options: createHttp expects an object' }
-          var platform = options.platform || wxAdapter.globalWx()
-          return load(options.wasmPath).then(function (glue) {
-            core = new glue.Http(coreOptions(options), wxAdapter.createAdapter(platform, true))
-          })
+        starting = new Promise(function (resolve) {
+          if (problem) throw problem
+          resolve(load(opts.wasmPath).then(function (engine) {
+            driver = createDriver(engine, cfg, auth, adapter())
+            if (hidden) driver.app(false)
+            return driver
+          }))
         }).catch(function (e) {
           starting = null
-          throw isRequestError(e) ? e : RequestError({ kind: e && e.kind || 'config', message: e && e.message || String(e), cause: e }, undefined)
+          throw isRequestError(e) ? e : RequestError({ kind: e && e.kind || 'config', message: errors.text(e), cause: e }, undefined)
         })
       }
       return starting
     }
 
+    // Checks the record's options and hands it to the driver.
+    function submit(rec) {
+      if (problem) return rec.done(false, problem)
+      var p
+      try {
+        p = options.request(cfg, rec.config)
+      } catch (e) {
+        return rec.done(false, configError(e, rec.config))
+      }
+      rec.url = p.url
+      rec.methodName = options.METHOD_NAMES[p.method]
+      rec.header = p.header
+      rec.data = p.data
+      rec.extra = p.extra
+      rec.timeout = p.timeout
+      rec.retry = p.retry
+      rec.cacheTtl = p.cacheTtl
+      var withToken = auth && p.auth && authLib.allows(auth, p.url)
+      var flags = p.method | (withToken ? F.AUTH : 0) | (p.cacheTtl && p.data === undefined ? F.CACHE : 0) | (p.noRetry ? F.NO_RETRY : 0)
+      var share = null
+      if (SHARED & 1 << p.method && p.dedupe && p.data === undefined && !p.extra) {
+        var own = false
+        for (var k in p.own) { own = true; break }
+        share = rec.methodName + ' ' + p.url + '\n' + (own ? headerKey(p.header) : cfg.headerKey) + '\n' + p.timeout + ' ' + p.retry + (p.noRetry ? 'n' : '') + (withToken ? 'a' : '')
+      }
+      rec.submitted = true
+      if (driver) return driver.submit(rec, flags, share)
+      ready().then(function (d) { if (!rec.settled) d.submit(rec, flags, share) }, function (e) { if (!rec.settled) rec.done(false, e) })
+    }
+
+    function abort(rec) {
+      if (rec.settled) return
+      if (rec.submitted && driver) return driver.abort(rec)
+      rec.settled = true
+      rec.done(false, RequestError({ kind: 'aborted', message: 'Request aborted: ' + errors.describe(rec.config) }, rec.config))
+    }
+
     function request(config) {
       if (typeof config === 'string') config = { url: config }
-      var id = ++seq
-      var settled = false
-      var inCore = false
-      var resolvePromise, rejectPromise
+      var rec = { config: config, settled: false, submitted: false, done: done, resolve: null, reject: null, id: undefined }
       var promise = new Promise(function (resolve, reject) {
-        resolvePromise = resolve
-        rejectPromise = reject
+        rec.resolve = resolve
+        rec.reject = reject
       })
-      function settle(ok, value) {
-        if (settled) return
-        settled = true
-        if (ok) resolvePromise(value)
-        else rejectPromise(value)
-      }
-      promise.abort = function () {
-        if (settled) return
-        if (inCore) return core.abort(id) // the core rejects with kind `aborted`
-        settle(false, RequestError({ kind: 'aborted', message: 'Request aborted: ' + describe(config) }, config))
-      }
-      var start = config && typeof config === 'object' ? Promise.resolve(config)
-        : Promise.reject(RequestError({ kind: 'config', message: 'Invalid options: expected an object with `url`' }, config))
-      interceptors.request.run(start, config)
-        .then(function (final) {
-          config = final
-          return ready()
-        })
-        .then(function () {
-          if (settled) return undefined
-          inCore = true
-          return core.request(config, extraOptions(config), id).then(
-            function (raw) { return toResponse(raw, config) },
-            function (fields) { throw RequestError(fields, config) }
-          )
-        })
-        .then(function (response) {
-          if (settled) return undefined
-          return interceptors.response.run(Promise.resolve(response), config)
-        }, function (error) {
-          if (settled || !inCore) throw error
-          return interceptors.response.run(Promise.reject(error), config)
-        })
-        .then(function (response) { settle(true, response) }, function (error) { settle(false, error) })
+      promise.abort = function () { abort(rec) }
+      if (interceptors.request.count || interceptors.response.count) intercepted(rec)
+      else submit(rec)
       return promise
     }
 
-    function shorthand(method) {
-      return function (url, options) {
-        return request(merge(options, { url: url, method: method }))
+    // The slow path: request interceptors, the request, response interceptors; each phase
+    // bounded by the request's timeout, so an interceptor that never settles cannot hang it.
+    function intercepted(rec) {
+      var config = rec.config
+      var ms = config && typeof config.timeout === 'number' && config.timeout >= 1 ? config.timeout : cfg ? cfg.timeout : 60000
+      var finished = false
+      function settle(ok, value) {
+        if (finished) return
+        finished = true
+        if (ok) rec.resolve(value)
+        else rec.reject(value)
       }
+      // Until the core has the request (aborted early, bad options, no module), no response
+      // interceptor runs: they see only what the request itself answered.
+      rec.done = function (ok, value) {
+        if (rec.id === undefined) return settle(ok, value)
+        interceptors.response.run(ok ? Promise.resolve(value) : Promise.reject(value), rec.config, ms).then(
+          function (v) { settle(true, v) }, function (e) { settle(false, e) })
+      }
+      interceptors.request.run(Promise.resolve(config), config, ms).then(function (final) {
+        if (rec.settled) return
+        if (final === null || typeof final !== 'object') {
+          throw RequestError({ kind: 'interceptor', message: 'Interceptor failed (a request interceptor returned ' + options.show(final) + ', not the options): ' + errors.describe(config) }, config)
+        }
+        rec.config = final
+        submit(rec)
+      }).catch(function (e) {
+        if (rec.settled) return
+        rec.settled = true
+        settle(false, e)
+      })
+    }
+
+    function shorthand(method) {
+      return function (url, opts) { return request(merge(opts, { url: url, method: method })) }
     }
     function withData(method) {
-      return function (url, data, options) {
-        return request(merge(options, { url: url, method: method, data: data }))
-      }
+      return function (url, data, opts) { return request(merge(opts, { url: url, method: method, data: data })) }
+    }
+
+    // `http.login()` and the login-code helpers: records without a request.
+    function special(run) {
+      var rec = { config: undefined, bare: true, settled: false, done: done, resolve: null, reject: null, methodName: '', url: '', timeout: 0, retry: -1 }
+      var promise = new Promise(function (resolve, reject) {
+        rec.resolve = resolve
+        rec.reject = reject
+      })
+      ready().then(function (d) { run(d, rec) }, function (e) { rec.done(false, e) })
+      return promise
     }
 
     return {
@@ -141,68 +201,42 @@ function api(load) {
       interceptors: interceptors,
       ready: function () { return ready().then(function () {}) },
       login: function () {
-        return ready().then(function () { return core.login() }).catch(function (e) {
-          throw isRequestError(e) ? e : RequestError(e, undefined)
-        })
+        if (!problem && !auth) return Promise.reject(RequestError({ kind: 'config', message: 'Invalid call `login()`: this client has no `auth` option' }, undefined))
+        return special(function (d, rec) { d.submit(rec, F.LOGIN, null) }).then(function () {})
       },
-      logout: function () {
-        return ready().then(function () { core.logout() })
-      },
-      getToken: function () {
-        return core ? core.getToken() || null : null
-      },
-      storage: storageApi(function () {
-        return ready().then(function () { return store || (store = core.storage()) })
-      }),
-      takeLoginCode: function () {
-        return ready().then(function () { return core.takeLoginCode() }).catch(asRequestError)
-      },
-      prefetchLoginCode: function () {
-        return ready().then(function () { return core.prefetchLoginCode() }).then(function () {}, asRequestError)
-      },
+      logout: function () { return ready().then(function (d) { d.logout() }) },
+      getToken: function () { return driver && driver.hasToken() ? driver.session.token : null },
+      storage: storage.api(function () { return ready().then(function (d) { return d.store }) }),
+      takeLoginCode: function () { return special(function (d, rec) { d.codeTake(rec) }) },
+      prefetchLoginCode: function () { return special(function (d, rec) { d.codePrefetch(rec) }).then(function () {}) },
     }
   }
 
-  // SPEC §9: 'ok' | 'expired' | 'unknown', never a rejection (no wx, no module, bad url…).
-  function checkAvatar(url, options) {
-    return Promise.resolve().then(function () {
-      options = options || {}
-      var platform = options.platform || wxAdapter.globalWx()
-      return load(options.wasmPath).then(function (glue) {
-        return glue.checkAvatar(url, wxAdapter.createAdapter(platform))
-      })
-    }).then(function (state) { return state || 'unknown' }, function () { return 'unknown' })
-  }
-
-  function createStorage(options) {
-    options = options || {}
+  function createStorage(given) {
+    var opts = given || {}
     var store = null
-    return storageApi(function () {
+    return storage.api(function () {
       if (store) return Promise.resolve(store)
-      return Promise.resolve().then(function () {
-        var namespace = options.namespace === undefined ? 'wxhttp' : options.namespace
+      return new Promise(function (resolve) {
+        var namespace = opts.namespace === undefined ? 'wxhttp' : opts.namespace
         if (typeof namespace !== 'string' || !namespace) throw new Error('wxhttp storage: `namespace` must be a non-empty string')
-        var platform = options.platform || wxAdapter.globalWx()
-        return load(options.wasmPath).then(function (glue) {
-          return store || (store = new glue.Store(namespace, wxAdapter.createAdapter(platform)))
-        })
+        var wx = wxAdapter.createAdapter(opts.platform || wxAdapter.globalWx())
+        resolve(load(opts.wasmPath).then(function (engine) {
+          return store || (store = new storage.Store(wx, namespace, engine.fresh))
+        }))
       })
     })
   }
 
-  return { createHttp: createHttp, createStorage: createStorage, checkAvatar: checkAvatar, isRequestError: isRequestError }
+  return { createHttp: createHttp, createStorage: createStorage, isRequestError: isRequestError, checkAvatar: require('./avatar.js').checkAvatar }
 }
 
-function asRequestError(e) {
-  throw isRequestError(e) ? e : RequestError(e, undefined)
-}
-
-function merge(options, fields) {
+function merge(opts, fields) {
   var out = {}
   var key
-  if (options && typeof options === 'object') for (key in options) out[key] = options[key]
+  if (opts && typeof opts === 'object') for (key in opts) out[key] = opts[key]
   for (key in fields) if (fields[key] !== undefined || key === 'url') out[key] = fields[key]
   return out
 }
 
-module.exports = { api: api, isRequestError: isRequestError }
+module.exports = { api: api, isRequestError: isRequestError, asRequestError: asRequestError }

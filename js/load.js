@@ -1,29 +1,15 @@
 'use strict'
-// Loads the wasm module once per wasm path. Under WeChat, `WXWebAssembly.instantiate(path)`
-// takes a path inside the code package (`.wasm` or `.wasm.br`); elsewhere `WebAssembly` takes
-// bytes from `source`. The generated glue runs inside `bindgen(...)` with local `WebAssembly`,
-// `TextDecoder` and `TextEncoder`, so it never touches missing globals and needs no edits.
-
-var text = require('./text.js')
-var bindgen = require('./wxhttp_bg.js')
+// Loads the core once per wasm path. Under WeChat, `WXWebAssembly.instantiate(path)` takes a
+// path inside the code package (`.wasm` or, from base library 2.14.0, `.wasm.br`); elsewhere
+// `WebAssembly` takes the bytes `bytes()` gives. The module imports nothing: the core calls no
+// JS, so no JS exception can ever unwind through it.
 
 var loaded = {}
 
-function engine() {
-  if (typeof WXWebAssembly !== 'undefined') {
-    return {
-      instantiate: function (path, imports) { return WXWebAssembly.instantiate(path, imports) },
-      Instance: function Instance() {},
-      Module: function Module() {},
-    }
-  }
-  if (typeof WebAssembly !== 'undefined') return WebAssembly
-  return null
-}
-
 function loadError(path, cause) {
+  var why = cause && (cause.message || cause.errMsg) || String(cause)
   var error = new Error(
-    'wxhttp: could not load its WebAssembly module from "' + path + '" (' + (cause && (cause.message || cause.errMsg) || cause) + '). ' +
+    'wxhttp: could not load its WebAssembly module from "' + path + '" (' + why + '). ' +
     'Run `npx wxhttp copy-wasm <mini-program root>` after "构建 npm" and pass the `wasmPath` it prints, ' +
     'or copy wxhttp_bg.wasm.br from miniprogram_npm/wxhttp/ to a folder of your code package yourself.'
   )
@@ -31,19 +17,35 @@ function loadError(path, cause) {
   return error
 }
 
-// `path` names the module for WXWebAssembly and for messages; `bytes()` gives it elsewhere.
+// The loaded core: its exports and the four numbers of the last command (`args()`).
+function engine(exports) {
+  var memory = exports.memory
+  var at = exports.wx_args()
+  var view = new Float64Array(memory.buffer, at, 4)
+  return {
+    x: exports,
+    // The view is made again after the memory grew (its old buffer is then detached).
+    args: function () {
+      if (view.buffer !== memory.buffer) view = new Float64Array(memory.buffer, at, 4)
+      return view
+    },
+    fresh: function (saved, expires, now) { return exports.wx_fresh(saved, expires, now) === 1 },
+  }
+}
+
+function instantiate(path, bytes) {
+  /* global WXWebAssembly */
+  if (typeof WXWebAssembly !== 'undefined') return WXWebAssembly.instantiate(path, {})
+  if (typeof WebAssembly === 'undefined') throw new Error('neither WXWebAssembly nor WebAssembly exists here')
+  if (!bytes) throw new Error('no way to read the module here')
+  return WebAssembly.instantiate(bytes(), {})
+}
+
+// `path` names the module for WXWebAssembly and for messages; `bytes()` reads it elsewhere.
 function load(path, bytes) {
   if (!loaded[path]) {
-    loaded[path] = new Promise(function (resolve) {
-      var wasmEngine = engine()
-      if (!wasmEngine) throw new Error('neither WXWebAssembly nor WebAssembly exists here')
-      var glue = bindgen(
-        wasmEngine,
-        typeof TextDecoder !== 'undefined' ? TextDecoder : text.TextDecoder,
-        typeof TextEncoder !== 'undefined' ? TextEncoder : text.TextEncoder
-      )
-      var source = typeof WXWebAssembly !== 'undefined' || !bytes ? path : bytes()
-      resolve(glue({ module_or_path: Promise.resolve(source) }).then(function () { return glue }))
+    loaded[path] = new Promise(function (resolve) { resolve(instantiate(path, bytes)) }).then(function (result) {
+      return engine((result.instance || result).exports)
     }).catch(function (cause) {
       delete loaded[path]
       throw loadError(path, cause)

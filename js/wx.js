@@ -1,76 +1,52 @@
 'use strict'
-// The only file that names `wx`: turns its callback APIs into the promise-returning adapter
-// the Rust core calls (src/wx/platform.rs). wx failures stay plain `{ errMsg, errno }`.
+// The only file that names `wx`: every call into it inside `try`, every callback called at
+// most once. A `wx` that misbehaves (throws, calls back twice, calls `success(null)`, returns
+// no task) becomes an ordinary failure here, before anything reaches the core.
 
-function createAdapter(wx, appEvents) {
-  // The app's foreground state, from wx's app events (subscribed once, by the adapter of a
-  // client — `appEvents` — if wx has them): `hides` counts onAppHide events, `shown` holds the
-  // waiters of the next onAppShow.
-  var hidden = false
-  var hides = 0
-  var shown = []
-  if (appEvents && typeof wx.onAppHide === 'function' && typeof wx.onAppShow === 'function') {
-    wx.onAppHide(function () {
-      if (!hidden) hides++
-      hidden = true
-    })
-    wx.onAppShow(function () {
-      hidden = false
-      shown.splice(0).forEach(function (resolve) { resolve() })
-    })
+function errMsgOf(value, fallback) {
+  try {
+    if (value && typeof value.errMsg === 'string') return value.errMsg
+    if (value && typeof value.message === 'string') return fallback + ' ' + value.message
+  } catch (e) { /* a hostile object: the fallback */ }
+  return fallback
+}
+
+// `done(ok, value)` runs once, whatever wx does; a throwing callback never reaches wx.
+function once(done) {
+  var called = false
+  return function (ok, value) {
+    if (called) return
+    called = true
+    done(ok, value)
+  }
+}
+
+function createAdapter(wx) {
+  function call(name, options, done, fail) {
+    var finish = once(done)
+    options.success = function (res) { finish(true, res) }
+    options.fail = function (err) { finish(false, errMsgOf(err, fail)) }
+    try {
+      if (typeof wx[name] !== 'function') return finish(false, fail + ' wx.' + name + ' is missing')
+      return wx[name](options)
+    } catch (e) {
+      finish(false, errMsgOf(e, fail))
+    }
   }
   return {
-    // `headerText` is `name NUL value NUL …`: one string from Rust instead of an object.
-    send: function (method, url, headerText, data, extra, timeout) {
-      var header = {}
-      var parts = headerText.split('\0')
-      for (var i = 0; i + 1 < parts.length; i += 2) header[parts[i]] = parts[i + 1]
-      var task
-      var pending = new Promise(function (resolve, reject) {
-        var options = { url: url, method: method, header: header, timeout: timeout, success: resolve, fail: reject }
-        if (data !== undefined) options.data = data
-        if (extra) for (var key in extra) if (!(key in options)) options[key] = extra[key]
-        task = wx.request(options)
-      })
-      pending.task = task
-      return pending
+    // wx.request; `done(true, res)` or `done(false, errMsg)`. Returns the task (or nothing).
+    request: function (options, done) { return call('request', options, done, 'request:fail') },
+    // wx.login; `done(true, code)` only for a non-empty string code.
+    login: function (done) {
+      call('login', {}, function (ok, res) {
+        var code = ok && res && res.code
+        if (typeof code === 'string' && code) done(true, code)
+        else done(false, ok ? errMsgOf(res, 'login:fail no code') : res)
+      }, 'login:fail')
     },
-    abort: function (pending) {
-      if (pending.task && typeof pending.task.abort === 'function') pending.task.abort()
-    },
-    now: function () {
-      return Date.now()
-    },
-    sleep: function (ms) {
-      var id, done
-      var pending = new Promise(function (resolve) {
-        done = resolve
-        id = setTimeout(resolve, ms)
-      })
-      pending.id = id
-      pending.done = done
-      return pending
-    },
-    // Settles the cancelled timer's promise too, so the Rust side waiting on it is released.
-    cancel: function (pending) {
-      clearTimeout(pending.id)
-      pending.done()
-    },
-    login: function () {
-      return new Promise(function (resolve, reject) {
-        wx.login({
-          success: function (res) {
-            if (res && res.code) resolve(res.code)
-            else reject({ errMsg: (res && res.errMsg) || 'login:fail no code' })
-          },
-          fail: reject,
-        })
-      })
-    },
-    checkSession: function () {
-      return new Promise(function (resolve) {
-        wx.checkSession({ success: function () { resolve(true) }, fail: function () { resolve(false) } })
-      })
+    checkSession: function (done) { call('checkSession', {}, function (ok) { done(ok) }, 'checkSession:fail') },
+    abort: function (task) {
+      try { if (task && typeof task.abort === 'function') task.abort() } catch (e) { /* the call is over for us anyway */ }
     },
     // A missing key reads as '' in wx; the library stores only objects, so '' is "missing".
     getStorage: function (key) {
@@ -81,32 +57,32 @@ function createAdapter(wx, appEvents) {
         return undefined
       }
     },
+    // undefined when written, else wx's errMsg.
     setStorage: function (key, value) {
-      wx.setStorageSync(key, value)
+      try {
+        wx.setStorageSync(key, value)
+        return undefined
+      } catch (e) {
+        return errMsgOf(e, 'setStorageSync:fail')
+      }
     },
     removeStorage: function (key) {
       try { wx.removeStorageSync(key) } catch (e) { /* nothing to keep */ }
     },
     storageKeys: function () {
-      try { return wx.getStorageInfoSync().keys || [] } catch (e) { return [] }
-    },
-    appState: function () {
-      return hides * 2 + (hidden ? 1 : 0)
-    },
-    // Cancelled through `cancel` like a timer: `done` drops the waiter and settles it.
-    appShown: function () {
-      var resolve
-      var pending = new Promise(function (r) { resolve = r })
-      shown.push(resolve)
-      pending.done = function () {
-        var i = shown.indexOf(resolve)
-        if (i >= 0) shown.splice(i, 1)
-        resolve()
+      try {
+        var keys = wx.getStorageInfoSync().keys
+        return Array.isArray(keys) ? keys : []
+      } catch (e) {
+        return []
       }
-      return pending
     },
-    log: function (line) {
-      if (typeof console !== 'undefined' && console.log) console.log(line)
+    // Calls `listener(shown)` on wx.onAppShow / wx.onAppHide, where the host has them.
+    appEvents: function (listener) {
+      try {
+        if (typeof wx.onAppHide === 'function') wx.onAppHide(function () { listener(false) })
+        if (typeof wx.onAppShow === 'function') wx.onAppShow(function () { listener(true) })
+      } catch (e) { /* a host without app events: never hidden */ }
     },
   }
 }
@@ -117,4 +93,4 @@ function globalWx() {
   throw new Error('wxhttp: no `wx` global here; pass `platform` to createHttp')
 }
 
-module.exports = { createAdapter: createAdapter, globalWx: globalWx }
+module.exports = { createAdapter: createAdapter, globalWx: globalWx, errMsgOf: errMsgOf }

@@ -12,15 +12,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n== setup: %s\n' "$*"; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  step "rustup target add wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
-fi
-
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-  step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
-fi
+for target in wasm32v1-none wasm32-unknown-unknown; do
+  if ! rustup target list --installed | grep -qx "$target"; then
+    step "rustup target add $target"
+    rustup target add "$target"
+  fi
+done
 
 if [ ! -d node_modules/binaryen ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm install"
@@ -29,6 +26,12 @@ fi
 
 if [ "$MODE" = build ]; then
   exit 0
+fi
+
+# The tests only: wasm-pack runs the core's wasm tests with the CLI of the pinned version.
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  step "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 if ! command -v wasm-pack >/dev/null; then

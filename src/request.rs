@@ -1,136 +1,156 @@
-//! What travels down the stack: a validated request whose body and pass-through options stay
-//! host values, and the response as wx's success result.
+//! One request as the core tracks it: where it stands in the pipeline and the counters its
+//! decisions need. Records live in a slab indexed by the driver's request id, reused after
+//! warm-up, so a request allocates nothing.
 
-use crate::error::Error;
-use crate::platform::Value;
+use alloc::vec::Vec;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    Get,
-    Head,
-    Options,
-    Post,
-    Put,
-    Patch,
-    Delete,
-    Trace,
-    Connect,
+use crate::protocol::{flag, NIL};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stage {
+    /// No request has this id.
+    Free,
+    /// A cached GET waiting for a confirmed identity before its lookup.
+    Identity,
+    /// The driver was asked to look it up in the response cache (`CACHE_READ`).
+    Lookup,
+    /// Sharing the call of request `leader` (SPEC §5).
+    Joined(u32),
+    /// Waiting for a login (L1, L2); `http.login()` waits here too.
+    Login,
+    /// Waiting for a concurrency slot.
+    Queued,
+    /// In flight in this slot.
+    Sent(u32),
+    /// Waiting out a retry backoff until `until`.
+    Backoff,
+    /// Waiting for the app to come back (SPEC §7), at most until `until`.
+    Hidden,
 }
 
-impl Method {
-    /// Parses a method case-insensitively (`'post'` works).
-    pub fn parse(text: &str) -> Option<Method> {
-        const ALL: [Method; 9] = [
-            Method::Get,
-            Method::Head,
-            Method::Options,
-            Method::Post,
-            Method::Put,
-            Method::Patch,
-            Method::Delete,
-            Method::Trace,
-            Method::Connect,
-        ];
-        ALL.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(text))
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Req {
+    pub stage: Stage,
+    /// The driver's sequence number: tells a live request from a reused id.
+    pub seq: f64,
+    pub flags: u32,
+    /// ms per attempt, and the bound of each wait.
+    pub timeout: f64,
+    /// Retries this logical request may have.
+    pub retries: u32,
+    /// Sends in this logical request so far (a replay after re-login starts again).
+    pub tries: u32,
+    /// Replays after re-logins so far.
+    pub replays: u32,
+    /// Token generation of the last send.
+    pub generation: u32,
+    /// The app's hide count at the last send.
+    pub hides: u32,
+    /// Sends after interruptions so far.
+    pub resends: u32,
+    /// Identity epoch the request was looked up or sent under.
+    pub epoch: u32,
+    /// Deadline of the current wait (Login, Identity, Backoff, Hidden).
+    pub until: f64,
+    /// Requests sharing this one's call.
+    pub members: u32,
+    /// The request this one asked to share with (and its `seq`), until the sharing step.
+    pub share: u32,
+    pub share_seq: f64,
+}
+
+impl Req {
+    pub const FREE: Req = Req {
+        stage: Stage::Free,
+        seq: 0.0,
+        flags: 0,
+        timeout: 0.0,
+        retries: 0,
+        tries: 0,
+        replays: 0,
+        generation: 0,
+        hides: 0,
+        resends: 0,
+        epoch: 0,
+        until: f64::INFINITY,
+        members: 0,
+        share: NIL,
+        share_seq: 0.0,
+    };
+
+    pub fn method(&self) -> u32 {
+        self.flags & 15
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Head => "HEAD",
-            Method::Options => "OPTIONS",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-            Method::Trace => "TRACE",
-            Method::Connect => "CONNECT",
+    pub fn has(&self, bit: u32) -> bool {
+        self.flags & bit != 0
+    }
+
+    pub fn auth(&self) -> bool {
+        self.has(flag::AUTH)
+    }
+
+    /// Whether a deadline of this request's current stage is due.
+    pub fn waits(&self) -> bool {
+        matches!(self.stage, Stage::Identity | Stage::Login | Stage::Backoff | Stage::Hidden)
+    }
+}
+
+/// The records, indexed by request id.
+#[derive(Debug, Default)]
+pub struct Slab {
+    reqs: Vec<Req>,
+}
+
+impl Slab {
+    pub fn get(&self, id: u32) -> Option<&Req> {
+        self.reqs.get(id as usize).filter(|r| r.stage != Stage::Free)
+    }
+
+    pub fn get_mut(&mut self, id: u32) -> Option<&mut Req> {
+        self.reqs.get_mut(id as usize).filter(|r| r.stage != Stage::Free)
+    }
+
+    /// A fresh record for `id`; `None` when the id is taken (a driver bug) or absurd.
+    pub fn insert(&mut self, id: u32, req: Req) -> Option<&mut Req> {
+        let index = id as usize;
+        if index > 1 << 24 {
+            return None;
+        }
+        if index >= self.reqs.len() {
+            self.reqs.resize(index + 1, Req::FREE);
+        }
+        let slot = self.reqs.get_mut(index)?;
+        if slot.stage != Stage::Free {
+            return None;
+        }
+        *slot = req;
+        Some(slot)
+    }
+
+    pub fn free(&mut self, id: u32) {
+        if let Some(r) = self.reqs.get_mut(id as usize) {
+            *r = Req::FREE;
         }
     }
-}
 
-/// A request ready for the stack: the URL is absolute with its query, headers are merged.
-#[derive(Clone, Debug)]
-pub struct Request<V> {
-    pub method: Method,
-    pub url: String,
-    pub header: Vec<(String, String)>,
-    /// The body, handed to `wx.request` as it is (wx serialises objects itself).
-    pub data: Option<V>,
-    /// Options the library does not know (`dataType`, `responseType`, …), passed through.
-    pub extra: Option<V>,
-    /// Per attempt, in ms.
-    pub timeout: u32,
-    /// `false` (`auth: false`) skips the auth layer.
-    pub auth: bool,
-    /// `false` (`dedupe: false`) opts out of request sharing.
-    pub dedupe: bool,
-    /// Takes the next free slot ahead of queued requests (the login request).
-    pub priority: bool,
-    /// The request's own `retry` option, when it gave one.
-    pub retry: RetryOption,
-    /// `cache: { ttl }` in ms, for a GET served from storage.
-    pub cache_ttl: Option<f64>,
-    /// 1 for a logical request's first try; retry numbers the others (for `debug` lines).
-    pub attempt: u32,
-}
+    pub fn stage(&self, id: u32) -> Stage {
+        self.reqs.get(id as usize).map_or(Stage::Free, |r| r.stage)
+    }
 
-/// A request's `retry` option: absent (client default), `false`, or an explicit limit (which
-/// also allows retrying POST/PATCH).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum RetryOption {
-    #[default]
-    Default,
-    Off,
-    Limit(u32),
-}
-
-impl<V> Request<V> {
-    /// A request with no headers, body or pass-through options, through auth and sharing, with
-    /// the client's retry policy: what the layers see unless the caller said otherwise.
-    pub fn new(method: Method, url: String, timeout: u32) -> Self {
-        Request {
-            method,
-            url,
-            header: Vec::new(),
-            data: None,
-            extra: None,
-            timeout,
-            auth: true,
-            dedupe: true,
-            priority: false,
-            retry: RetryOption::Default,
-            cache_ttl: None,
-            attempt: 1,
+    pub fn set_stage(&mut self, id: u32, stage: Stage) {
+        if let Some(r) = self.get_mut(id) {
+            r.stage = stage;
         }
     }
 
-    /// An error about this request: `what: METHOD url`.
-    pub fn error(&self, kind: crate::error::Kind, what: &str) -> Error<V> {
-        Error::about(kind, what, self.method, &self.url)
+    /// Ids of the live records, for scans (deadlines, members, the app showing again).
+    pub fn ids(&self) -> core::ops::Range<u32> {
+        0..self.reqs.len() as u32
     }
 
-    /// The header's value, its name compared case-insensitively.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.header.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    /// Sets a header, replacing any of the same name in any case.
-    pub fn set_header(&mut self, name: &str, value: String) {
-        self.header.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-        self.header.push((name.to_string(), value));
-    }
-}
-
-/// wx's success result (`{ data, statusCode, header, … }`) kept whole as a host value.
-#[derive(Clone, Debug)]
-pub struct Response<V> {
-    pub status: u16,
-    pub raw: V,
-}
-
-impl<V: Value> Response<V> {
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.raw.header(name)
+    /// Live requests.
+    pub fn live(&self) -> usize {
+        self.reqs.iter().filter(|r| r.stage != Stage::Free).count()
     }
 }

@@ -1,0 +1,165 @@
+'use strict'
+// The login exchange's effects (SPEC §6): `wx.checkSession`, `wx.login`, the login request or
+// function, the token kept and persisted, `onLoginFailed`; and the login-code helpers (§9).
+// The core orders each step (CHECK_SESSION, WX_LOGIN, LOGIN_SEND, LOGIN_CALL, …) and bounds
+// the whole by `loginTimeout`; each answer goes back as an event for that episode number.
+
+var P = require('./protocol.js')
+var errors = require('./error.js')
+var authLib = require('./auth.js')
+
+var OP = P.op
+
+// `d`: the driver's shared state (options, session, store, `fire`).
+function create(d) {
+  var auth = d.auth
+  var session = d.session
+  var episode = { number: 0, code: null, previous: null, result: null }
+  var lastFailure = null
+  var codes = {}
+  var codeErrors = {}
+
+  function fail(number, fields) {
+    fields.number = number
+    lastFailure = fields
+    if (d.log) d.log('wxhttp login: failed (' + fields.message.replace(/^Login failed: /, '') + ')')
+  }
+
+  function answer(number, ok) {
+    var result = episode.result
+    var changed = ok && result.userId !== null && result.userId !== session.user
+    if (ok && d.log) d.log('wxhttp login: ok (user ' + (result.userId || 'unknown') + (result.expiresIn === result.expiresIn ? ', expires in ' + result.expiresIn + ' s' : '') + ')')
+    d.fire(function (x, c) { return x.wx_logged_in(c, number, ok ? 1 : 0, ok ? result.expiresIn : NaN, changed ? 1 : 0, Date.now()) })
+  }
+
+  function checkSession(number) {
+    d.wx.checkSession(function (alive) {
+      d.fire(function (x, c) { return x.wx_checked(c, number, alive ? 1 : 0, Date.now()) })
+    })
+  }
+
+  function wxLogin(number, previous) {
+    episode = { number: number, code: null, previous: previous ? session.token : null, result: null }
+    var mine = episode
+    d.wx.login(function (ok, value) {
+      if (ok) mine.code = value
+      else fail(number, { message: 'Login failed: wx.login failed (' + value + ')', errMsg: value })
+      d.fire(function (x, c) { return x.wx_code(c, number, ok ? 1 : 0, Date.now()) })
+    })
+  }
+
+  // The login request in concurrency slot `slot`: no interceptors, no token, no retry.
+  function send(slot, serial, number) {
+    var mine = episode
+    var describe = auth.method + ' ' + auth.url
+    var call = { serial: serial, over: false, task: undefined }
+    d.calls[slot] = call
+    if (d.log) d.log('wxhttp login: start')
+    var start = Date.now()
+    var options = {
+      url: auth.url, method: auth.method, header: { 'content-type': 'application/json' },
+      data: { code: mine.code, previousToken: mine.previous }, timeout: auth.loginTimeout,
+    }
+    call.task = d.wx.request(options, function (ok, res) {
+      if (call.over) return
+      call.over = true
+      if (d.calls[slot] === call) d.calls[slot] = undefined
+      var status = ok && res && typeof res === 'object' ? res.statusCode : undefined
+      if (d.log) d.log('wxhttp ' + describe + ' → ' + (ok ? status : 'network (' + res + ')') + ' (attempt 1, ' + (Date.now() - start) + ' ms)')
+      if (!ok || typeof status !== 'number') {
+        var errMsg = ok ? 'request:fail the success result has no statusCode' : res
+        var kind = /timeout|timed out/i.test(errMsg) ? 'Timeout' : 'Network error'
+        fail(number, { message: 'Login failed: ' + kind + ' (' + errMsg + '): ' + describe, errMsg: errMsg })
+        return answer(number, false)
+      }
+      var response = errors.toResponse(res, undefined)
+      var valid = d.cfg.validateStatus ? safe(d.cfg.validateStatus, status) : status >= 200 && status < 300
+      mine.result = valid ? authLib.fromBody(auth, res.data) : null
+      if (!valid) fail(number, { message: 'Login failed: Request failed with status ' + status + ': ' + describe, statusCode: status, response: response })
+      else if (!mine.result) fail(number, { message: 'Login failed: no token at `' + auth.tokenPath + '` in the login response: ' + describe, statusCode: status, response: response })
+      answer(number, !!mine.result)
+    })
+  }
+
+  // The app's login function: a throw, a rejection or a result without a token fails it.
+  function callFunction(number) {
+    var mine = episode
+    new Promise(function (resolve) {
+      resolve(auth.fn({ code: mine.code, previousToken: mine.previous }))
+    }).then(function (value) {
+      mine.result = value && typeof value === 'object' ? authLib.result(value.token, value.expiresIn, value.userId) : null
+      if (!mine.result) fail(number, { message: 'Login failed: the login function gave no token' })
+      answer(number, !!mine.result)
+    }).catch(function (e) {
+      fail(number, { message: 'Login failed: the login function failed (' + errors.text(e) + ')' })
+      answer(number, false)
+    })
+  }
+
+  function saveToken(expiresAt) {
+    var result = episode.result
+    session.previousUser = session.user
+    session.token = result.token
+    if (result.userId !== null) session.user = result.userId
+    try {
+      d.store.set('auth', { token: session.token, expiresAt: expiresAt === expiresAt ? expiresAt : null, userId: session.user })
+    } catch (e) { /* the token then lives for this launch only */ }
+  }
+
+  function loginFailed(number) {
+    if (!auth.onLoginFailed) return
+    var failure = this.failure(number)
+    try {
+      auth.onLoginFailed(errors.RequestError({ kind: 'login', message: failure.message, errMsg: failure.errMsg, statusCode: failure.statusCode, response: failure.response }, undefined))
+    } catch (e) { /* the app's hook failing changes nothing here */ }
+  }
+
+  return {
+    exec: function (op, a0, a1, a2) {
+      switch (op) {
+        case OP.CHECK_SESSION: return checkSession(a0)
+        case OP.WX_LOGIN: return wxLogin(a0, a1 === 1)
+        case OP.LOGIN_SEND: return send(a0, a1, a2)
+        case OP.LOGIN_CALL: return callFunction(a0)
+        case OP.LOGIN_FAILED: return loginFailed.call(this, a0)
+        case OP.SAVE_TOKEN: return saveToken(a0)
+        case OP.DROP_TOKEN:
+          session.token = null
+          session.user = null
+          return d.store.remove('auth')
+        case OP.CODE_FETCH: return fetchCode(a0)
+        case OP.CODE_DROP:
+          delete codes[a0]
+          return
+      }
+    },
+    // The error fields of failed episode `number` (its deadline passed when nothing failed).
+    failure: function (number) {
+      if (lastFailure && lastFailure.number === number) return lastFailure
+      return { message: 'Login failed: no answer within ' + auth.loginTimeout + 'ms' }
+    },
+    codeFailure: function (fetch) {
+      return { message: 'wx.login failed (' + codeErrors[fetch] + ')', errMsg: codeErrors[fetch] }
+    },
+    // The code of fetch `n`, used up.
+    code: function (fetch) {
+      var code = codes[fetch]
+      delete codes[fetch]
+      return code
+    },
+  }
+
+  function fetchCode(fetch) {
+    d.wx.login(function (ok, value) {
+      if (ok) codes[fetch] = value
+      else codeErrors[fetch] = value
+      d.fire(function (x, c) { return x.wx_code_got(c, fetch, ok ? 1 : 0, Date.now()) })
+    })
+  }
+}
+
+function safe(fn, status) {
+  try { return !!fn(status) } catch (e) { return false }
+}
+
+module.exports = { create: create }

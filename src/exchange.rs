@@ -1,0 +1,81 @@
+//! The driver's answers to the login exchange (`wx.checkSession`, `wx.login`, the login request
+//! or function), `http.logout()`, and the login-code helpers, applied to the client.
+
+use crate::auth::End;
+use crate::client::Client;
+use crate::protocol::{op, reason, NIL};
+
+impl Client {
+    /// `wx.checkSession` answered for `episode`.
+    pub fn checked(&mut self, episode: u32, alive: bool, now: f64) {
+        if let Some(end) = self.auth.as_mut().and_then(|a| a.checked(episode, alive, now, &mut self.out)) {
+            self.ended(end, now);
+        }
+        self.after(now)
+    }
+
+    /// `wx.login` answered for `episode` (`ok`: with a code, which the driver keeps).
+    pub fn code(&mut self, episode: u32, ok: bool, now: f64) {
+        match self.auth.as_mut().map(|a| a.code(episode, ok, now, &mut self.out)) {
+            Some(Ok(true)) => self.login_waiting = true,
+            Some(Err(Some(end))) => self.ended(end, now),
+            _ => {}
+        }
+        self.after(now)
+    }
+
+    /// The login request or function answered for `episode`: `ok` with a token the driver
+    /// keeps, expiring in `expires_in` s (NaN: unknown); `user_changed`: its user id differs
+    /// from the previous one, whose cached responses go before any request resolves (L9).
+    pub fn logged_in(&mut self, episode: u32, ok: bool, expires_in: f64, user_changed: bool, now: f64) {
+        let held = self.auth.as_ref().and_then(|a| a.episode).filter(|e| e.number == episode && e.slot != NIL);
+        if let Some(e) = held {
+            self.slots.finish(e.slot, e.serial);
+        }
+        let end = self.auth.as_mut().and_then(|a| a.logged_in(episode, ok, expires_in, now, &mut self.out));
+        if end == Some(End::Ok) && user_changed {
+            self.out.push1(op::DROP_CACHE, 1.0);
+            self.new_identity();
+        }
+        if let Some(end) = end {
+            self.ended(end, now);
+        }
+        self.after(now)
+    }
+
+    /// `http.logout()`: the token and the cached responses go; a login in flight is cut short
+    /// and its waiters reject; nothing in flight under this identity reaches a later caller.
+    pub fn logout(&mut self, now: f64) {
+        if let Some(e) = self.auth.as_mut().and_then(|a| a.logout()) {
+            if e.slot != NIL && self.slots.finish(e.slot, e.serial).is_some() {
+                self.out.push(op::ABORT, [f64::from(e.slot), f64::from(e.serial), 0.0, 0.0]);
+            }
+            self.login_waiting = false;
+            self.ended(End::Failed { reason: reason::LOGGED_OUT, detail: e.number }, now);
+        }
+        self.out.push1(op::DROP_TOKEN, 0.0);
+        self.out.push1(op::DROP_CACHE, 0.0);
+        self.new_identity();
+        self.after(now)
+    }
+
+    fn new_identity(&mut self) {
+        self.epoch += 1;
+        self.out.push1(op::IDENTITY, f64::from(self.epoch));
+    }
+
+    /// `http.takeLoginCode()` as request `id`.
+    pub fn code_take(&mut self, id: u32, now: f64) {
+        self.codes.take(id, now, &mut self.out);
+    }
+
+    /// `http.prefetchLoginCode()` as request `id`.
+    pub fn code_prefetch(&mut self, id: u32, now: f64) {
+        self.codes.prefetch(id, now, &mut self.out);
+    }
+
+    /// `wx.login` answered login-code fetch `number`.
+    pub fn code_got(&mut self, number: u32, ok: bool, now: f64) {
+        self.codes.got(number, ok, now, &mut self.out);
+    }
+}
