@@ -1,7 +1,7 @@
 'use strict'
 // The numbers of src/protocol.rs, for the driver: op codes of the commands the core returns,
 // reasons of its rejections, and the flags of the events. Checked against the Rust side by
-// tests/protocol.rs.
+// tests/core/protocol.rs.
 
 module.exports = {
   op: {

@@ -221,8 +221,13 @@ impl Client {
                     continue;
                 };
                 self.reqs.set_stage(id, Stage::Queued);
-                let later = self.queue.iter().skip(start).position(|&q| self.reqs.get(q).is_some_and(|r| r.seq > seq));
-                self.queue.insert(later.map_or(self.queue.len(), |at| start + at), id);
+                self.queue.push_back(id);
+                let later = |q: Option<&u32>| q.and_then(|&q| self.reqs.get(q)).is_some_and(|r| r.seq > seq);
+                let mut at = self.queue.len() - 1;
+                while at > start && later(self.queue.get(at - 1)) {
+                    self.queue.swap(at - 1, at);
+                    at -= 1;
+                }
             }
         }
         self.after(now)

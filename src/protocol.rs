@@ -3,7 +3,7 @@
 //! at a time as an op code plus up to four numbers. Strings, bodies, headers, the token and
 //! every `wx` object stay in JS: the core only ever sees what it decides on.
 //!
-//! `js/protocol.js` mirrors these constants; `tests/protocol.rs` checks the two agree.
+//! `js/protocol.js` mirrors these constants; `tests/core/protocol.rs` checks the two agree.
 
 /// Commands: what the driver must do. Arguments are `a[0..4]`.
 pub mod op {
