@@ -12,6 +12,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n== setup: %s\n' "$*"; }
 
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    step "rustup component add $component"
+    rustup component add "$component"
+  fi
+done
+
 for target in wasm32v1-none wasm32-unknown-unknown; do
   if ! rustup target list --installed | grep -qx "$target"; then
     step "rustup target add $target"

@@ -36,6 +36,12 @@ cargo_count() { grep -E '^test result: ok\.' "$1" | awk '{n += $4} END {print n 
 node_count() { awk '/^# pass /{n += $3} /^# fail /{f += $3} END {print (f > 0 ? 0 : n + 0)}' "$1"; }
 plain_count() { sed -n 's/^\([0-9]*\) passed, 0 failed$/\1/p' "$1" | tail -n1; }
 
+# Rails: formatting and lints, on the host and on the shipped target.
+printf '\n== lint: cargo fmt --check, cargo clippy -D warnings\n'
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --release --lib --target wasm32v1-none -- -D warnings
+
 suite cargo cargo_count -- cargo test --quiet
 suite wasm-node cargo_count -- wasm-pack test --node -- --test wasm
 WASM_BINDGEN_USE_BROWSER=1 suite wasm-chrome cargo_count -- wasm-pack test --headless --chrome -- --test wasm

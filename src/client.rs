@@ -37,6 +37,8 @@ pub struct Client {
     pub(crate) epoch: u32,
     /// The earliest wake-up time told to the driver and not yet reached.
     pub(crate) announced: f64,
+    /// The earliest deadline set since the last command batch (`due_by`).
+    pub(crate) soonest: f64,
     pub(crate) draws: u64,
     pub codes: Codes,
 }
@@ -53,7 +55,12 @@ pub enum Fail {
 
 impl Client {
     pub fn new(max_concurrent: u32) -> Self {
-        Client { slots: Slots::new(max_concurrent), announced: f64::INFINITY, ..Client::default() }
+        Client {
+            slots: Slots::new(max_concurrent),
+            announced: f64::INFINITY,
+            soonest: f64::INFINITY,
+            ..Client::default()
+        }
     }
 
     pub fn set_auth(&mut self, config: AuthConfig) {
@@ -204,6 +211,7 @@ impl Client {
             self.login_waiting = false;
             self.ended(end, now);
         }
+        self.rescan();
         self.after(now)
     }
 
@@ -233,19 +241,35 @@ impl Client {
         self.after(now)
     }
 
-    /// Runs what freed slots allow, then tells the driver when to wake next.
+    /// Runs what freed slots allow, then tells the driver when to wake next. Deadlines set
+    /// during the event were gathered in `soonest` (`due_by`), so no scan runs here: a timer
+    /// announced earlier than needed just wakes the core for nothing, and `wake` rescans.
     pub(crate) fn after(&mut self, now: f64) {
-        self.pump(now);
-        let mut next = self.slots.deadline().min(self.auth.as_ref().map_or(f64::INFINITY, Auth::deadline));
+        if self.login_waiting || !self.queue.is_empty() {
+            self.pump(now);
+        }
+        let next = self.soonest.min(self.auth.as_ref().map_or(f64::INFINITY, Auth::deadline));
+        self.soonest = f64::INFINITY;
+        if next < self.announced {
+            self.announced = next;
+            self.out.push1(op::TIMER, next);
+        }
+    }
+
+    /// A deadline at `at` now exists (a call, a wait, a backoff).
+    pub(crate) fn due_by(&mut self, at: f64) {
+        self.soonest = self.soonest.min(at);
+    }
+
+    /// Every deadline still ahead, after a wake-up.
+    fn rescan(&mut self) {
+        let mut next = self.slots.deadline();
         for id in self.reqs.ids() {
             if let Some(r) = self.reqs.get(id).filter(|r| r.waits()) {
                 next = next.min(r.until);
             }
         }
-        if next < self.announced {
-            self.announced = next;
-            self.out.push1(op::TIMER, next);
-        }
+        self.due_by(next);
     }
 
     pub fn has_token(&self) -> bool {

@@ -48,20 +48,18 @@ impl Client {
 
     /// The sharing step: join a live identical request of the same identity, or go on.
     pub(crate) fn share_or_go(&mut self, id: u32, now: f64) {
-        let Some(r) = self.reqs.get(id).copied() else {
-            return;
-        };
+        let Some((share, share_seq)) = self.reqs.get(id).map(|r| (r.share, r.share_seq)) else { return };
         let joinable = |l: &crate::request::Req| {
-            l.seq == r.share_seq
+            l.seq == share_seq
                 && l.epoch == self.epoch
                 && !l.has(flag::LOGIN)
                 && matches!(l.stage, Stage::Login | Stage::Queued | Stage::Sent(_) | Stage::Backoff | Stage::Hidden)
         };
-        if r.share != id && self.reqs.get(r.share).is_some_and(joinable) {
-            if let Some(l) = self.reqs.get_mut(r.share) {
+        if share != NIL && share != id && self.reqs.get(share).is_some_and(joinable) {
+            if let Some(l) = self.reqs.get_mut(share) {
                 l.members += 1;
             }
-            self.reqs.set_stage(id, Stage::Joined(r.share));
+            self.reqs.set_stage(id, Stage::Joined(share));
             return;
         }
         self.authorize(id, now);
@@ -80,13 +78,19 @@ impl Client {
     /// The background step: a hidden app holds requests until it shows again, for at most
     /// their timeout; otherwise into the queue for a slot.
     pub(crate) fn enqueue(&mut self, id: u32, now: f64) {
+        // The common case: nobody waits and a slot is free.
+        if !self.hidden && !self.login_waiting && self.queue.is_empty() {
+            if let Some(slot) = self.slots.free_slot() {
+                return self.dispatch(id, slot, now);
+            }
+        }
         if self.hidden {
             let until = now + self.timeout(id);
             if let Some(r) = self.reqs.get_mut(id) {
                 r.stage = Stage::Hidden;
                 r.until = until;
             }
-            return;
+            return self.due_by(until);
         }
         self.reqs.set_stage(id, Stage::Queued);
         self.queue.push_back(id);
@@ -97,6 +101,7 @@ impl Client {
             r.stage = stage;
             r.until = until;
             self.waiters.push_back(id);
+            self.due_by(until);
         }
     }
 
@@ -118,18 +123,17 @@ impl Client {
     /// request (`authorize`) may start a refresh ahead: one released by a login just got its
     /// token.
     fn dispatch(&mut self, id: u32, slot: u32, now: f64) {
-        let Some(r) = self.reqs.get(id).copied() else {
-            return;
-        };
+        let Some((auth, timeout)) = self.reqs.get(id).map(|r| (r.auth(), r.timeout)) else { return };
         let mut generation = 0;
-        if let Some(auth) = self.auth.as_mut().filter(|_| r.auth()) {
+        if let Some(auth) = self.auth.as_mut().filter(|_| auth) {
             match auth.need(now, false, &mut self.out) {
                 Need::Ready(g) => generation = g,
-                Need::Wait => return self.wait(id, Stage::Login, now + r.timeout),
+                Need::Wait => return self.wait(id, Stage::Login, now + timeout),
                 Need::Limited => return self.settle(id, op::REJECT, reason::LOGIN_LIMIT, 0.0),
             }
         }
-        let serial = self.slots.take(slot, id, now + r.timeout);
+        let serial = self.slots.take(slot, id, now + timeout);
+        self.due_by(now + timeout);
         let hides = self.hides;
         let Some(r) = self.reqs.get_mut(id) else {
             return;

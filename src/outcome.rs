@@ -74,6 +74,7 @@ impl Client {
             r.stage = Stage::Backoff;
             r.until = now + delay;
         }
+        self.due_by(now + delay);
     }
 
     /// wx's `request:fail interrupted`: the app went to the background. An idempotent request

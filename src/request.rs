@@ -128,9 +128,10 @@ impl Slab {
         Some(slot)
     }
 
+    /// Frees the record; `insert` writes every field of the next one.
     pub fn free(&mut self, id: u32) {
         if let Some(r) = self.reqs.get_mut(id as usize) {
-            *r = Req::FREE;
+            r.stage = Stage::Free;
         }
     }
 

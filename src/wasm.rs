@@ -9,13 +9,16 @@
 #![allow(unsafe_code)]
 
 use alloc::vec::Vec;
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, UnsafeCell};
 
 use crate::auth::AuthConfig;
 use crate::client::Client;
 
 struct Global {
-    clients: RefCell<Vec<Client>>,
+    /// Not a `RefCell`: a trap midway (a JS stack overflow reaching into the wasm, a bug) would
+    /// leave its borrow flag set and every client of the instance failing for good; without a
+    /// flag, at worst the one client that trapped is inconsistent, and the driver drops it.
+    clients: UnsafeCell<Vec<Client>>,
     args: Cell<[f64; 4]>,
 }
 
@@ -23,7 +26,14 @@ struct Global {
 // and the core never calls out, so no export is re-entered while another runs.
 unsafe impl Sync for Global {}
 
-static G: Global = Global { clients: RefCell::new(Vec::new()), args: Cell::new([0.0; 4]) };
+static G: Global = Global { clients: UnsafeCell::new(Vec::new()), args: Cell::new([0.0; 4]) };
+
+/// The clients. SAFETY: see `Global`: one export at a time, none re-entered, so this is the
+/// only reference alive.
+#[allow(clippy::mut_from_ref)]
+fn clients() -> &'static mut Vec<Client> {
+    unsafe { &mut *G.clients.get() }
+}
 
 #[cfg(target_os = "none")]
 #[global_allocator]
@@ -40,12 +50,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 
 /// Runs `f` on client `c`, then returns the first command.
 fn with(c: u32, f: impl FnOnce(&mut Client)) -> u32 {
-    let Ok(mut clients) = G.clients.try_borrow_mut() else {
-        return 0;
-    };
-    let Some(client) = clients.get_mut(c as usize) else {
-        return 0;
-    };
+    let Some(client) = clients().get_mut(c as usize) else { return 0 };
     f(client);
     match client.out.pop() {
         Some(cmd) => {
@@ -70,9 +75,7 @@ pub extern "C" fn wx_args() -> u32 {
 /// A new client with `max_concurrent` slots and the default retry policy; returns its index.
 #[no_mangle]
 pub extern "C" fn wx_create(max_concurrent: u32) -> u32 {
-    let Ok(mut clients) = G.clients.try_borrow_mut() else {
-        return u32::MAX;
-    };
+    let clients = clients();
     clients.push(Client::new(max_concurrent));
     clients.len() as u32 - 1
 }
@@ -219,10 +222,7 @@ pub extern "C" fn wx_poll(c: u32) -> u32 {
 /// 1 when requests go out with a token now (`http.getToken()`).
 #[no_mangle]
 pub extern "C" fn wx_token(c: u32) -> u32 {
-    let Ok(clients) = G.clients.try_borrow() else {
-        return 0;
-    };
-    clients.get(c as usize).map_or(0, |client| u32::from(client.has_token()))
+    clients().get(c as usize).map_or(0, |client| u32::from(client.has_token()))
 }
 
 /// Storage freshness (SPEC §8): 1 when an entry saved at `saved`, expiring at `expires` (NaN:
