@@ -22,8 +22,8 @@ use crate::slots::{Slots, LOGIN};
 pub struct Client {
     pub policy: RetryPolicy,
     pub auth: Option<Auth>,
-    pub reqs: Slab,
-    pub slots: Slots,
+    pub(crate) reqs: Slab,
+    pub(crate) slots: Slots,
     /// Requests waiting for a slot, first come first served.
     pub(crate) queue: VecDeque<u32>,
     /// Requests waiting for a login (stages `Login` and `Identity`), in order.
@@ -40,7 +40,7 @@ pub struct Client {
     /// The earliest deadline set since the last command batch (`due_by`).
     pub(crate) soonest: f64,
     pub(crate) draws: u64,
-    pub codes: Codes,
+    pub(crate) codes: Codes,
 }
 
 /// How a call failed, as the core judges it.

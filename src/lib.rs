@@ -21,7 +21,7 @@ extern crate std;
 
 pub mod auth;
 pub mod client;
-pub mod codes;
+mod codes;
 pub mod error;
 mod exchange;
 mod flow;
@@ -29,8 +29,8 @@ pub mod out;
 mod outcome;
 pub mod policy;
 pub mod protocol;
-pub mod request;
-pub mod slots;
+mod request;
+mod slots;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
