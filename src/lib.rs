@@ -21,6 +21,7 @@ extern crate std;
 
 pub mod auth;
 pub mod client;
+mod clock;
 mod codes;
 pub mod error;
 mod exchange;
