@@ -34,6 +34,9 @@ Example:
   const http = createHttp({ wasmPath: '/${DEFAULT_DIR}/${WASM_NAME}', ... })
 
 Run it again after each upgrade of wxhttp (the module must match the package's glue).
+Not needed with WeChat DevTools' 工具 → 构建 npm: the module is then already at
+/miniprogram_npm/wxhttp/${WASM_NAME}, the default wasmPath (in a subpackage:
+/<subpackage root>/miniprogram_npm/wxhttp/${WASM_NAME}); a copy would ship it twice.
 Exit status: 0 copied, 1 failed, 2 bad arguments.`
 
 class UsageError extends Error {}
@@ -112,6 +115,10 @@ function copyWasm(args, out, err) {
   const size = fs.statSync(dest).size
   err.write(`wxhttp: copied ${WASM_NAME} (${(size / 1024).toFixed(1)} KB) to ${dest}\n`)
   err.write(`wxhttp: pass it to createHttp: createHttp({ wasmPath: '${wasmPath}', ... })\n`)
+  if (fs.existsSync(path.join(root, 'miniprogram_npm', 'wxhttp', WASM_NAME))) {
+    err.write(`wxhttp: note: ${path.join(root, 'miniprogram_npm', 'wxhttp', WASM_NAME)} is there too (构建 npm put it there): ` +
+      'without `wasmPath` wxhttp loads that one, and this copy is not needed (with both, the code package holds the module twice)\n')
+  }
   out.write(wasmPath + '\n')
   return wasmPath
 }

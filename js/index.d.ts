@@ -4,7 +4,8 @@ export type Method = 'GET' | 'HEAD' | 'OPTIONS' | 'POST' | 'PUT' | 'PATCH' | 'DE
 
 export type ErrorKind = 'network' | 'timeout' | 'http' | 'auth' | 'login' | 'aborted' | 'interceptor' | 'config'
 
-export interface RequestOptions {
+/** The request options wxhttp reads itself (SPEC §4). */
+export interface RequestOwnOptions {
   url: string
   method?: Method
   data?: unknown
@@ -17,9 +18,38 @@ export interface RequestOptions {
   cache?: { ttl: number }
   dedupe?: boolean
   retry?: false | number | { limit: number }
-  /** Anything else (`dataType`, `responseType`, `enableHttp2`, …) passes through to wx.request. */
-  [passThrough: string]: unknown
 }
+
+// Where miniprogram-api-typings is installed (an optional peer dependency), the options of
+// `wx.request` come from its `WechatMiniprogram.RequestOption`, read through `Wx['request']`:
+// the empty `Wx` below merges with its declaration, and stays empty without it. (Merged
+// declarations must agree on type parameters: `Wx` has none in any version, while
+// `RequestOption` had none in 3.0.0 and has `<T extends string | IAnyObject | ArrayBuffer = …>` in 4.x and 5.x.)
+declare global {
+  namespace WechatMiniprogram {
+    interface Wx {}
+  }
+}
+type WxRequestOption = WechatMiniprogram.Wx extends { request(option: infer O): any } ? O : never
+
+/**
+ * Options wxhttp does not read, passed through to `wx.request` untouched (`dataType`,
+ * `responseType`, `enableHttp2`, …): typed from `WechatMiniprogram.RequestOption` where
+ * miniprogram-api-typings is installed (a misspelled option is then an error), any key otherwise.
+ * `success`, `fail` and `complete` are wxhttp's own.
+ */
+export type PassThroughOptions = [WxRequestOption] extends [never]
+  ? Record<string, unknown>
+  : Omit<WxRequestOption, keyof RequestOwnOptions | 'success' | 'fail' | 'complete'>
+
+/** The options of `http.request`: wxhttp's own, checked by name, and the pass-through ones. */
+export type RequestOptions = RequestOwnOptions & PassThroughOptions
+
+/** The options of `http.delete`, `http.options`, `http.post`, `http.put`, `http.patch`: the URL is their first argument. */
+export type ShorthandOptions = Omit<RequestOwnOptions, 'url'> & PassThroughOptions
+
+/** The options of `http.get` and `http.head`: no URL, no `data`. */
+export type QueryOptions = Omit<RequestOwnOptions, 'url' | 'data'> & PassThroughOptions
 
 export interface Response<T = any> {
   data: T
@@ -86,17 +116,15 @@ export interface AuthOptions {
   onLoginFailed?: (error: RequestError) => void
 }
 
-type WithoutUrl = Omit<RequestOptions, 'url'>
-
 export interface Http {
   request<T = any>(options: RequestOptions): RequestPromise<T>
-  get<T = any>(url: string, options?: Omit<WithoutUrl, 'data'>): RequestPromise<T>
-  delete<T = any>(url: string, options?: WithoutUrl): RequestPromise<T>
-  head<T = any>(url: string, options?: Omit<WithoutUrl, 'data'>): RequestPromise<T>
-  options<T = any>(url: string, options?: WithoutUrl): RequestPromise<T>
-  post<T = any>(url: string, data?: unknown, options?: WithoutUrl): RequestPromise<T>
-  put<T = any>(url: string, data?: unknown, options?: WithoutUrl): RequestPromise<T>
-  patch<T = any>(url: string, data?: unknown, options?: WithoutUrl): RequestPromise<T>
+  get<T = any>(url: string, options?: QueryOptions): RequestPromise<T>
+  delete<T = any>(url: string, options?: ShorthandOptions): RequestPromise<T>
+  head<T = any>(url: string, options?: QueryOptions): RequestPromise<T>
+  options<T = any>(url: string, options?: ShorthandOptions): RequestPromise<T>
+  post<T = any>(url: string, data?: unknown, options?: ShorthandOptions): RequestPromise<T>
+  put<T = any>(url: string, data?: unknown, options?: ShorthandOptions): RequestPromise<T>
+  patch<T = any>(url: string, data?: unknown, options?: ShorthandOptions): RequestPromise<T>
   interceptors: { request: Interceptors<RequestOptions>; response: Interceptors<Response> }
   /** Resolves once the wasm module has loaded. */
   ready(): Promise<void>

@@ -6,13 +6,17 @@
 
 var loaded = {}
 
-function loadError(path, cause) {
+// What to do about it: under WeChat (the module named by a path in the code package) where
+// 构建 npm puts it, else (Node, bundlers: the bytes read from a file) the file beside the entry.
+function loadError(path, cause, byPath) {
   var why = cause && (cause.message || cause.errMsg) || String(cause)
-  var error = new Error(
-    'wxhttp: could not load its WebAssembly module from "' + path + '" (' + why + '). ' +
-    'Run `npx wxhttp copy-wasm <mini-program root>` after "构建 npm" and pass the `wasmPath` it prints, ' +
-    'or copy wxhttp_bg.wasm.br from miniprogram_npm/wxhttp/ to a folder of your code package yourself.'
-  )
+  var remedy = byPath
+    ? '工具 → 构建 npm puts it at /miniprogram_npm/wxhttp/wxhttp_bg.wasm.br (the default `wasmPath`), or at ' +
+      '/<subpackage root>/miniprogram_npm/wxhttp/wxhttp_bg.wasm.br when npm is installed in a subpackage (pass that `wasmPath`). ' +
+      'With a framework whose build places assets elsewhere (uni-app, Taro), run `npx wxhttp copy-wasm <mini-program root>` ' +
+      'after each build and pass the `wasmPath` it prints.'
+    : 'Leave `wasmPath` out to read the wxhttp_bg.wasm beside the package\'s entry, or reinstall wxhttp.'
+  var error = new Error('wxhttp: could not load its WebAssembly module from "' + path + '" (' + why + '). ' + remedy)
   error.kind = 'config'
   return error
 }
@@ -48,7 +52,7 @@ function load(path, bytes) {
       return engine((result.instance || result).exports)
     }).catch(function (cause) {
       delete loaded[path]
-      throw loadError(path, cause)
+      throw loadError(path, cause, !bytes)
     })
   }
   return loaded[path]

@@ -68,6 +68,19 @@ test('copy-wasm copies the module into <root>/wxhttp and prints its wasmPath', (
   assert.deepEqual(fs.readdirSync(path.join(dir, 'wxhttp')), ['wxhttp_bg.wasm.br'])
 })
 
+test('copy-wasm notes when 构建 npm already put the module at the default wasmPath', (t) => {
+  const dir = miniProgram(t)
+  const plain = cli(['copy-wasm', dir])
+  assert.equal(plain.status, 0, plain.stderr)
+  assert.doesNotMatch(plain.stderr, /note:/)
+  fs.cpSync(path.join(root, 'miniprogram_dist'), path.join(dir, 'miniprogram_npm', 'wxhttp'), { recursive: true })
+  const r = cli(['copy-wasm', dir])
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stdout, '/wxhttp/wxhttp_bg.wasm.br\n')
+  assert.match(r.stderr, /note: .*miniprogram_npm.wxhttp.wxhttp_bg\.wasm\.br is there too \(构建 npm put it there\).*not needed/)
+  assert.match(cli(['--help']).stdout, /Not needed with WeChat DevTools' 工具 → 构建 npm/)
+})
+
 test('copy-wasm --to puts it in the folder given, relative to the root, with forward slashes', (t) => {
   const dir = miniProgram(t)
   for (const [args, wasmPath] of [
@@ -176,6 +189,10 @@ test('a wrong wasmPath rejects with kind config naming the path and copy-wasm', 
       assert.ok(wxhttp.isRequestError(e), 'a RequestError')
       assert.equal(e.kind, 'config')
       assert.ok(e.message.includes(`"${tried}"`), e.message)
+      // Where 构建 npm puts the module (and its subpackage form), and copy-wasm for frameworks;
+      // never a folder that may not hold it.
+      assert.ok(e.message.includes('构建 npm puts it at /miniprogram_npm/wxhttp/wxhttp_bg.wasm.br'), e.message)
+      assert.ok(e.message.includes('/<subpackage root>/miniprogram_npm/wxhttp/wxhttp_bg.wasm.br'), e.message)
       assert.ok(e.message.includes('npx wxhttp copy-wasm'), e.message)
       return true
     }
@@ -185,21 +202,35 @@ test('a wrong wasmPath rejects with kind config naming the path and copy-wasm', 
   assert.equal(emu.wx.__emu.requests, 0)
 })
 
-// examples/miniprogram as a developer runs it: copied, `npx wxhttp copy-wasm .` with the default
-// folder, its page evaluated with WeChat's `Page`, `wx` and `require('wxhttp')` (what
-// "构建 npm" gives), and its buttons tapped against the backend it names (127.0.0.1:3000, mapped
-// onto the emulator's). Checks the wiring, not the auth outcome (tests/js of the core do that).
-test('examples/miniprogram: copy-wasm with the default folder, then its page loads and its buttons answer', async (t) => {
+// examples/miniprogram as a developer runs it: copied, "构建 npm" done as DevTools does it (the
+// package's miniprogram_dist/ copied whole to miniprogram_npm/wxhttp/), no other step; its page
+// evaluated with WeChat's `Page`, `wx` and `require('wxhttp')`, and its buttons tapped against
+// the backend it names (127.0.0.1:3000, mapped onto the emulator's). Checks the wiring, not the
+// auth outcome (tests/js of the core do that), and that the module ships once.
+test('examples/miniprogram: after 构建 npm the module loads from the default wasmPath, shipped once; its page loads and its buttons answer', async (t) => {
   const example = path.join(__dirname, '..', '..', 'examples', 'miniprogram')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxhttp-example-'))
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
   fs.cpSync(example, dir, { recursive: true, filter: (src) => !/node_modules|miniprogram_npm/.test(path.relative(example, src)) })
-  const r = cli(['copy-wasm', '.'], { cwd: dir })
-  assert.equal(r.status, 0, r.stderr)
+  fs.cpSync(path.join(root, 'miniprogram_dist'), path.join(dir, 'miniprogram_npm', 'wxhttp'), { recursive: true })
   const source = fs.readFileSync(path.join(dir, 'pages', 'index', 'index.js'), 'utf8')
-  assert.ok(source.includes(`'${r.stdout.trim()}'`), 'the page uses the wasmPath copy-wasm prints')
+  assert.ok(!/wasmPath\s*:/.test(source), 'the page leaves wasmPath at its default')
+  // The code package (node_modules is never uploaded) holds the module once.
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'project.config.json'), 'utf8'))
+  const ignored = config.packOptions.ignore.map((rule) => rule.value)
+  const modules = []
+  const walk = (rel) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const file = rel ? rel + '/' + entry.name : entry.name
+      if (ignored.includes(file)) continue
+      if (entry.isDirectory()) walk(file)
+      else if (/\.wasm(\.br)?$/.test(entry.name)) modules.push(file)
+    }
+  }
+  walk('')
+  assert.deepEqual(modules, ['miniprogram_npm/wxhttp/wxhttp_bg.wasm.br'])
 
-  simulateWeChat(t, dir)
+  const asked = simulateWeChat(t, dir)
   const wxhttp = requireMiniprogramEntry(t)
   const emu = await startEmulator({ hosts: ['127.0.0.1:3000'], quiet: true })
   t.after(() => emu.close())
@@ -223,6 +254,7 @@ test('examples/miniprogram: copy-wasm with the default folder, then its page loa
   page.onLoad()
   await until(() => !page.data.loading)
   assert.equal(page.data.loadError, '')
+  assert.deepEqual(asked, ['/miniprogram_npm/wxhttp/wxhttp_bg.wasm.br'])
 
   page.tenRequests()
   await until(() => !page.data.busy)

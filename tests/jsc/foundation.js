@@ -37,3 +37,22 @@ test('a wasm path that is not in the package rejects with kind config naming the
     assert(e.kind === 'config' && e.message.indexOf('/nowhere/x.wasm.br') >= 0 && e.message.indexOf('copy-wasm') >= 0, e.message)
   })
 })
+
+test('without WXWebAssembly (a base library before 2.14.0) requests reject with kind config saying where to set the minimum', function () {
+  var wxhttp = require('wxhttp')
+  var env = emulator()
+  var saved = globalThis.WXWebAssembly
+  delete globalThis.WXWebAssembly
+  var http = wxhttp.createHttp({ baseURL: 'https://api.example.com', platform: env.wx })
+  function restore() { globalThis.WXWebAssembly = saved }
+  return http.get('/public/hello').then(function () { restore(); throw new Error('resolved') }, function (e) {
+    restore()
+    assert(wxhttp.isRequestError(e) && e.kind === 'config', 'kind config: ' + e.kind)
+    assert(e.message.indexOf('base library 2.14.0') >= 0 && e.message.indexOf('基础库最低版本') >= 0, e.message)
+    assert(env.wx.__emu.requests === 0, 'nothing sent')
+    // With WXWebAssembly back, the same client loads and answers.
+    return http.get('/public/hello')
+  }).then(function (res) {
+    assert(res.data.code === 10000, 'answered after WXWebAssembly appeared')
+  })
+})

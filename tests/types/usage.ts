@@ -38,3 +38,27 @@ void more
 http.request({ url: '/x', method: 'FETCH' })
 // @ts-expect-error: timeout is a number
 createHttp({ timeout: '5s' })
+
+// The shorthands check wxhttp's own options by name (the pass-through ones do not swallow them),
+// with or without miniprogram-api-typings; known wx.request options pass through either way.
+http.get('/a', { timeout: 5000, dataType: 'json', responseType: 'text', enableHttp2: true })
+http.post('/a', { n: 1 }, { header: { 'X-A': '1' }, enableCache: true })
+http.interceptors.request.use((config) => ({ ...config, timeout: 1000, dataType: 'text' }))
+// @ts-expect-error: timeout is a number of ms
+http.get('/a', { timeout: 'soon' })
+// @ts-expect-error: retry is false, a number or { limit }
+http.delete('/a', { retry: 'twice' })
+// @ts-expect-error: dedupe is a boolean
+http.head('/a', { dedupe: 'no' })
+// @ts-expect-error: auth is a boolean
+http.options('/a', { auth: 'off' })
+// @ts-expect-error: header values are strings
+http.post('/a', { n: 1 }, { header: { 'X-A': 1 } })
+// @ts-expect-error: cache.ttl is a number of ms
+http.put('/a', { n: 1 }, { cache: { ttl: '1m' } })
+// @ts-expect-error: params values are strings, numbers, booleans or arrays of them
+http.patch('/a', { n: 1 }, { params: { q: {} } })
+// @ts-expect-error: timeout is a number of ms
+http.request({ url: '/a', timeout: 'soon' })
+// @ts-expect-error: method is an HTTP method
+http.get('/a', { method: 'FETCH' })

@@ -1,9 +1,9 @@
 // One page, one client. `require('wxhttp')` resolves to miniprogram_npm/wxhttp after
-// DevTools' 工具 → 构建 npm; the wasm module comes from where `npx wxhttp copy-wasm .` put it.
+// DevTools' 工具 → 构建 npm, and the wasm module loads from there too (the default `wasmPath`):
+// it ships once, nothing to copy.
 const wxhttp = require('wxhttp')
 
 const BASE_URL = 'http://127.0.0.1:3000' // node demo/backend.js --port 3000 (in the repository)
-const WASM_PATH = '/wxhttp/wxhttp_bg.wasm.br' // printed by `npx wxhttp copy-wasm .`
 
 // The page counts what it could not see otherwise: wx.login calls and wx.request calls (the
 // login request bypasses interceptors). Everything else is the real `wx`.
@@ -21,7 +21,6 @@ platform.request = function (options) {
 
 const http = wxhttp.createHttp({
   baseURL: BASE_URL,
-  wasmPath: WASM_PATH,
   platform,
   // wx.login → POST /auth/login { code, previousToken } → { code: 10000, data: { token, expiresIn, userId } }
   auth: {
@@ -49,7 +48,8 @@ Page({
   onLoad() {
     http.ready().then(
       () => this.setData({ loading: false }),
-      // A wrong wasmPath rejects with kind `config`, naming the path and `npx wxhttp copy-wasm`.
+      // A module that cannot load (a base library older than 2.14.0, the .wasm.br left out of
+      // the code package) rejects with kind `config`, saying what to do.
       (e) => this.setData({ loading: false, loadError: describeError(e) })
     )
   },
