@@ -1,5 +1,5 @@
 'use strict'
-// The JavaScriptCore side of §2 and §3: bundles each client (bench/clients/<lib>.js) with esbuild
+// The JavaScriptCore side of §2 and §3 (node bench/jsc.js [lib…]): bundles each client (bench/clients/<lib>.js) with esbuild
 // into an IIFE, and runs bench/jsc/bench.js under `jsc --useJIT=false` with the installed-style
 // miniprogram_dist for wxhttp (its .wasm.br decompressed beside, as WeChat does itself).
 const fs = require('fs')
@@ -55,6 +55,7 @@ if (require.main === module) {
     for (const lib of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'wxhttp', 'alova', 'axios', 'flyio']) {
       console.log(lib, JSON.stringify(run(env, lib, 'overhead', { warm: 200, seq: 3000, batches: 300, budgetMs: 2000 })))
       console.log(lib, JSON.stringify(run(env, lib, 'coldstart', {})))
+      if (lib === 'wxhttp') console.log(lib, 'auth', JSON.stringify(run(env, lib, 'overhead', { warm: 200, seq: 3000, batches: 300, budgetMs: 2000, auth: true })))
     }
   } finally { env.cleanup() }
 }

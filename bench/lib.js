@@ -19,26 +19,36 @@ function loadClient(name) {
 }
 
 // A `wx` whose request answers at once, in process (next microtask, as wx callbacks are
-// asynchronous), with a freshly parsed JSON body each time as wx.request gives.
+// asynchronous), with a freshly parsed JSON body each time as wx.request gives. POST
+// /auth/login answers with a token (SPEC §6 default paths), so a client with auth logs in once
+// and then sends every request with a live token. Counters: `requests`, `logins` (wx.login),
+// `checkSessions`, `withToken` (requests that carried an Authorization header).
 function instantWx() {
   const noop = () => {}
   let n = 0
+  let logins = 0
+  let checkSessions = 0
+  let withToken = 0
   return {
     request(o) {
       n++
+      if (o.header && o.header.Authorization) withToken++
+      const login = o.method === 'POST' && /\/auth\/login$/.test(o.url)
       Promise.resolve().then(() => {
-        const res = { data: { code: 10000 }, statusCode: 200, header: { 'Content-Type': 'application/json' }, cookies: [], errMsg: 'request:ok' }
+        const data = login ? { code: 10000, data: { token: 'T' + n, expiresIn: 7200 } } : { code: 10000 }
+        const res = { data, statusCode: 200, header: { 'Content-Type': 'application/json' }, cookies: [], errMsg: 'request:ok' }
         if (o.success) o.success(res)
         if (o.complete) o.complete(res)
       })
       return { abort: noop, onHeadersReceived: noop, offHeadersReceived: noop, onChunkReceived: noop, offChunkReceived: noop }
     },
-    login(o) { Promise.resolve().then(() => o.success && o.success({ code: 'c' + n, errMsg: 'login:ok' })) },
-    checkSession(o) { Promise.resolve().then(() => o.success && o.success({ errMsg: 'checkSession:ok' })) },
+    login(o) { logins++; Promise.resolve().then(() => o.success && o.success({ code: 'c' + n, errMsg: 'login:ok' })) },
+    checkSession(o) { checkSessions++; Promise.resolve().then(() => o.success && o.success({ errMsg: 'checkSession:ok' })) },
     getStorageSync: () => '', setStorageSync: noop, removeStorageSync: noop,
     getStorageInfoSync: () => ({ keys: [], currentSize: 0, limitSize: 10240 }),
     onAppShow: noop, offAppShow: noop, onAppHide: noop, offAppHide: noop,
     get requests() { return n },
+    get counts() { return { requests: n, logins, checkSessions, withToken } },
   }
 }
 

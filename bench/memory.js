@@ -1,8 +1,10 @@
 'use strict'
 // §5 Memory: node --expose-gc bench/memory.js <lib> — 100 000 requests (10 in flight) on the
 // instant fake wx; at 10k / 50k / 100k: JS heap after gc, and for wxhttp the wasm linear memory.
-// The wasm instance is reached through the package's own loader: dist/load.js caches the
-// wasm-bindgen glue per path, and the glue's init returns the exports (with `memory`) once loaded.
+// The wasm memory is reached through the package's own loader: dist/load.js caches one engine
+// per wasm path, and dist/index.js loads dist/wxhttp_bg.wasm under that very path, so
+// `load(file, bytes)` resolves the client's own engine, whose `x.memory` is the instance's memory.
+const fs = require('fs')
 const path = require('path')
 const { instantWx, loadClient, ROOT } = require('./lib.js')
 
@@ -12,11 +14,9 @@ const MARKS = [10000, 50000, 100000].filter((n) => n <= TOTAL)
 
 async function wasmMemory() {
   if (lib !== 'wxhttp') return null
-  const loader = require(path.join(ROOT, 'dist', 'load.js'))
   const file = path.join(ROOT, 'dist', 'wxhttp_bg.wasm')
-  const glue = await loader.load(file, () => require('fs').readFileSync(file))
-  const exports = await glue()
-  return exports.memory.buffer.byteLength
+  const engine = await require(path.join(ROOT, 'dist', 'load.js')).load(file, () => fs.readFileSync(file))
+  return engine.x.memory.buffer.byteLength
 }
 
 async function main() {
