@@ -99,6 +99,11 @@ impl Client {
             share_seq,
             ..Req::FREE
         };
+        if id as usize >= crate::request::MAX_LIVE {
+            self.out.push(op::REJECT, [f64::from(id), f64::from(reason::OVERLOAD), 0.0, 0.0]);
+            return self.after(now);
+        }
+        // A taken id is a driver bug: ignored, the request that holds it goes on.
         if self.reqs.insert(id, req).is_none() {
             return self.after(now);
         }

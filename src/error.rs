@@ -35,6 +35,7 @@ impl Kind {
             reason::AUTH => Kind::Auth,
             reason::LOGIN_FAILED | reason::LOGIN_LIMIT | reason::LOGGED_OUT | reason::CODE_FAILED => Kind::Login,
             reason::ABORTED | reason::WX_ABORTED => Kind::Aborted,
+            reason::OVERLOAD => Kind::Config,
             _ => return None,
         })
     }

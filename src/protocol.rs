@@ -79,6 +79,8 @@ pub mod reason {
     pub const WX_ABORTED: u32 = 11;
     /// kind `login`: `wx.login` failed for login-code fetch `detail`.
     pub const CODE_FAILED: u32 = 12;
+    /// kind `config`: more requests alive at once than the core keeps (65 536).
+    pub const OVERLOAD: u32 = 13;
 }
 
 /// Bits of `submit`'s `flags`. The low four bits are the method (`method`).

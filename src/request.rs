@@ -96,6 +96,10 @@ impl Req {
     }
 }
 
+/// Requests alive at once, at most: the driver hands out ids densely from 0, so a bigger id
+/// means that many requests are pending (`submit` rejects it) or a driver bug.
+pub const MAX_LIVE: usize = 1 << 16;
+
 /// The records, indexed by request id.
 #[derive(Debug, Default)]
 pub struct Slab {
@@ -114,7 +118,7 @@ impl Slab {
     /// A fresh record for `id`; `None` when the id is taken (a driver bug) or absurd.
     pub fn insert(&mut self, id: u32, req: Req) -> Option<&mut Req> {
         let index = id as usize;
-        if index > 1 << 24 {
+        if index >= MAX_LIVE {
             return None;
         }
         if index >= self.reqs.len() {

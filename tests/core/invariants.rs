@@ -234,9 +234,10 @@ fn every_reject_reason_names_one_kind() {
         (reason::ABORTED, Kind::Aborted),
         (reason::WX_ABORTED, Kind::Aborted),
         (reason::CODE_FAILED, Kind::Login),
+        (reason::OVERLOAD, Kind::Config),
     ];
     for (why, kind) in kinds {
         assert_eq!(Kind::of(why), Some(kind), "reason {why}");
     }
-    assert_eq!((Kind::of(0), Kind::of(13)), (None, None));
+    assert_eq!((Kind::of(0), Kind::of(14)), (None, None));
 }
