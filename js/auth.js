@@ -65,7 +65,14 @@ function config(auth, cfg) {
   } else throw new ConfigError('auth.login', 'expected { url } or a function ({ code, previousToken }) => ({ token })')
   out.header = string('auth.header', auth.header, 'Authorization')
   out.scheme = string('auth.scheme', auth.scheme, '')
-  out.codes = list('auth.expiredCodes', auth.expiredCodes, [99997], isScalar).map(String)
+  // Split once, so a response is judged without string work for the usual numeric `code`.
+  out.codeNumbers = []
+  out.codeTexts = []
+  list('auth.expiredCodes', auth.expiredCodes, [99997], isScalar).forEach(function (c) {
+    var text = String(c).trim()
+    if (NUMBER.test(text)) out.codeNumbers.push(Number(text))
+    else out.codeTexts.push(text)
+  })
   out.messages = list('auth.expiredMessages', auth.expiredMessages, ['NO_LOGIN_SESSION'], isString)
   out.statuses = list('auth.expiredStatus', auth.expiredStatus, [401], isStatus)
   out.isExpired = fn('auth.isExpired', auth.isExpired)
@@ -82,22 +89,31 @@ function config(auth, cfg) {
     return origin
   })
   out.origins.push(cfg.origin)
+  // baseURL's origin as written: a URL joined to baseURL starts with it (checked without
+  // lowercasing or parsing, on every request).
+  out.base = cfg.origin ? cfg.baseURL.slice(0, cfg.origin.length) : null
   return out
 }
 
 // Whether a request to `url` may carry the token (L7).
 function allows(auth, url) {
+  if (auth.base && url.lastIndexOf(auth.base, 0) === 0) {
+    var next = url.charAt(auth.base.length)
+    if (next === '' || next === '/' || next === '?' || next === '#') return true
+  }
   var origin = options.origin(url)
   return origin !== null && auth.origins.indexOf(origin) >= 0
 }
 
-// `"99997"`, `99997` and `"99997.0"` alike; anything else compares as text.
-function sameCode(a, b) {
-  a = String(a).trim()
-  b = String(b).trim()
-  if (a === b) return true
-  var number = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-  return number.test(a) && number.test(b) && Number(a) === Number(b)
+var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+// Whether a body's `code` is one of `expiredCodes`: `"99997"`, `99997` and `"99997.0"` alike;
+// anything else compares as trimmed text.
+function expiredCode(auth, code) {
+  if (typeof code === 'number') return auth.codeNumbers.indexOf(code) >= 0
+  if (typeof code !== 'string') return false
+  var text = code.trim()
+  return auth.codeTexts.indexOf(text) >= 0 || (NUMBER.test(text) && auth.codeNumbers.indexOf(Number(text)) >= 0)
 }
 
 // Whether wx's answer `res` says the token it carried has expired. A throwing `isExpired`
@@ -106,12 +122,12 @@ function expired(auth, res, config) {
   if (auth.isExpired) {
     try { return !!auth.isExpired(errors.toResponse(res, config)) } catch (e) { return false }
   }
-  if (auth.statuses.indexOf(res.statusCode) >= 0) return true
+  if (auth.statuses.length && auth.statuses.indexOf(res.statusCode) >= 0) return true
   var body = res.data
   if (body === null || typeof body !== 'object') return false
-  var code = body.code
-  if (isScalar(code) && auth.codes.some(function (c) { return sameCode(c, code) })) return true
-  return typeof body.message === 'string' && auth.messages.indexOf(body.message) >= 0
+  if (expiredCode(auth, body.code)) return true
+  var message = body.message
+  return typeof message === 'string' && auth.messages.indexOf(message) >= 0
 }
 
 // Token, expiry (s) and user id from a login answer or function result; a token must be a
@@ -127,4 +143,4 @@ function fromBody(auth, body) {
   return result(get(body, auth.tokenPath), get(body, auth.expiresInPath), get(body, auth.userIdPath))
 }
 
-module.exports = { config: config, allows: allows, expired: expired, result: result, fromBody: fromBody, sameCode: sameCode }
+module.exports = { config: config, allows: allows, expired: expired, result: result, fromBody: fromBody }
