@@ -11,6 +11,7 @@ var authLib = require('./auth.js')
 var cache = require('./cache.js')
 var login = require('./login.js')
 var Store = require('./storage.js').Store
+var wxAdapter = require('./wx.js')
 
 var OP = P.op
 var R = P.reason
@@ -38,6 +39,13 @@ function createDriver(engine, cfg, auth, wx) {
   var timerAt = Infinity
   var dead = null
   var event = null
+  // The loop never re-enters itself: an event arriving while commands run (a cache lookup's
+  // answer, wx answering at once, an app callback making a request) waits here and runs next.
+  // Nested, 2 000 cached GETs released by one login, or a wx failing at once with zero-delay
+  // retries, overflowed the stack — and an overflow thrown inside the wasm leaves the instance
+  // every client shares unusable.
+  var running = false
+  var queued = []
   var d = {
     cfg: cfg, auth: auth, wx: wx, store: store, reqs: reqs, calls: calls, shares: Object.create(null), epoch: 0,
     session: { token: null, user: null, previousUser: null },
@@ -56,9 +64,22 @@ function createDriver(engine, cfg, auth, wx) {
     }
   }
 
-  // Runs an event (`call(x, c)` returns its first op) and every command after it.
+  // Runs an event (`call(x, c)` returns its first op) and every command after it, then the
+  // events that arrived meanwhile.
   function fire(call, local) {
     if (dead) return
+    if (running) return void queued.push({ call: call, local: local })
+    running = true
+    try {
+      step(call, local)
+      drain()
+    } finally {
+      running = false
+      if (queued.length) leftover()
+    }
+  }
+
+  function step(call, local) {
     var outer = event
     if (local !== undefined) event = local
     try {
@@ -67,6 +88,20 @@ function createDriver(engine, cfg, auth, wx) {
       broken(e)
     }
     event = outer
+  }
+
+  function drain() {
+    while (queued.length && !dead) {
+      var next = queued.shift()
+      step(next.call, next.local)
+    }
+  }
+
+  // Events left when a stack overflow (the caller's stack nearly full) cut the loop short run
+  // on the next turn; `running` itself is cleared in a `finally` by each entry.
+  function leftover() {
+    if (dead) queued.length = 0
+    else Promise.resolve().then(function () { if (!running && queued.length) fire(function () { return 0 }) })
   }
 
   function run(op) {
@@ -118,33 +153,48 @@ function createDriver(engine, cfg, auth, wx) {
       call.line = 'wxhttp ' + rec.methodName + ' ' + rec.url + ' → '
     }
     calls[slot] = call
-    call.task = wx.request(options, function (ok, res) { answered(slot, call, ok, res) })
+    // wx's two callbacks: the only closures a plain GET makes besides its promise's.
+    options.success = function (res) { answered(slot, call, true, res) }
+    options.fail = function (err) { answered(slot, call, false, wxAdapter.errMsgOf(err, 'request:fail')) }
+    call.task = wx.send(options)
   }
 
   function answered(slot, call, ok, res) {
     if (call.over || dead) return
     call.over = true
     if (calls[slot] === call) calls[slot] = undefined
-    if (ok && (!res || typeof res !== 'object' || typeof res.statusCode !== 'number')) {
-      ok = false
-      res = 'request:fail the success result has no statusCode'
-    }
     if (!ok) return failed(call, slot, res)
-    var status = res.statusCode
-    var valid = validate(status)
-    var flags = valid ? P.answer.VALID : 0
-    if (call.auth && authLib.expired(auth, res, call.config)) flags |= P.answer.EXPIRED
-    var retryAfter = valid ? -1 : cache.retryAfter(res.header, now())
-    if (call.line) d.log(call.line + status + ' (attempt ' + call.attempt + ', ' + (now() - call.start) + ' ms)')
-    // The hot path: no closure, the wasm call inside the same `try` as `fire`'s.
-    var outer = event
-    event = { res: res }
+    // A result with no numeric statusCode, or whose getters throw (wx's, or a body's), is a
+    // failed call: never an exception thrown back into wx that leaves the request to its timeout.
     try {
-      run(x.wx_response(c, slot, call.serial, status, flags, retryAfter, now()))
+      var status = res && typeof res === 'object' ? res.statusCode : undefined
+      if (typeof status !== 'number') return failed(call, slot, 'request:fail the success result has no statusCode')
+      var valid = validate(status)
+      var flags = valid ? P.answer.VALID : 0
+      if (call.auth && authLib.expired(auth, res, call.config)) flags |= P.answer.EXPIRED
+      var retryAfter = valid ? -1 : cache.retryAfter(res.header, now())
     } catch (e) {
-      broken(e)
+      return failed(call, slot, 'request:fail the success result could not be read (' + errors.text(e) + ')')
     }
-    event = outer
+    if (call.line) d.log(call.line + status + ' (attempt ' + call.attempt + ', ' + (now() - call.start) + ' ms)')
+    var answer = { res: res }
+    if (running) return fire(function () { return x.wx_response(c, slot, call.serial, status, flags, retryAfter, now()) }, answer)
+    // The hot path: no closure, the wasm call inside the same `try` as `fire`'s.
+    running = true
+    var outer = event
+    event = answer
+    try {
+      try {
+        run(x.wx_response(c, slot, call.serial, status, flags, retryAfter, now()))
+      } catch (e) {
+        broken(e)
+      }
+      event = outer
+      drain()
+    } finally {
+      running = false
+      if (queued.length) leftover()
+    }
   }
 
   function failed(call, slot, errMsg) {
@@ -277,10 +327,18 @@ function createDriver(engine, cfg, auth, wx) {
       }
       var to = leader ? leader.id : P.NIL
       var toSeq = leader ? leader.seq : 0
+      if (running) return fire(function () { return x.wx_submit(c, id, rec.seq, flags, rec.timeout, rec.retry, to, toSeq, now()) })
+      running = true
       try {
-        run(x.wx_submit(c, id, rec.seq, flags, rec.timeout, rec.retry, to, toSeq, now()))
-      } catch (e) {
-        broken(e)
+        try {
+          run(x.wx_submit(c, id, rec.seq, flags, rec.timeout, rec.retry, to, toSeq, now()))
+        } catch (e) {
+          broken(e)
+        }
+        drain()
+      } finally {
+        running = false
+        if (queued.length) leftover()
       }
     },
     abort: function (rec) {

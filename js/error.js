@@ -17,19 +17,29 @@ function RequestError(fields, config) {
   return error
 }
 
-// Recognised across realms (another copy of the library, another page's context).
+// Recognised across realms (another copy of the library, another page's context). Never
+// throws: a thrown revoked Proxy or a throwing getter is simply not a RequestError.
 function isRequestError(value) {
-  return !!value && value.name === 'RequestError' && typeof value.kind === 'string' && typeof value.message === 'string'
+  try {
+    return !!value && value.name === 'RequestError' && typeof value.kind === 'string' && typeof value.message === 'string'
+  } catch (e) {
+    return false
+  }
 }
 
 function toResponse(res, config) {
   return { data: res.data, statusCode: res.statusCode, header: res.header, config: config }
 }
 
-// `METHOD url` as the caller gave them (before the request reached the core).
+// `METHOD url` as the caller gave them (before the request reached the core). Never throws:
+// the caller's options may have throwing getters, or a url that is no string.
 function describe(config) {
-  var method = config && typeof config.method === 'string' ? config.method.toUpperCase() : 'GET'
-  return method + ' ' + (config && config.url)
+  try {
+    var method = config && typeof config.method === 'string' ? config.method.toUpperCase() : 'GET'
+    return method + ' ' + String(config && config.url)
+  } catch (e) {
+    return 'a request with unreadable options'
+  }
 }
 
 // Text of anything thrown, never throwing itself (an object without toString, or whose
@@ -40,7 +50,7 @@ function text(value) {
     if (value && typeof value.errMsg === 'string') return value.errMsg
     return String(value)
   } catch (e) {
-    return Object.prototype.toString.call(value)
+    try { return Object.prototype.toString.call(value) } catch (again) { return 'an unreadable value' }
   }
 }
 
@@ -51,6 +61,7 @@ KINDS[reason.HTTP] = 'http'
 KINDS[reason.AUTH] = 'auth'
 KINDS[reason.LOGIN_FAILED] = KINDS[reason.LOGIN_LIMIT] = KINDS[reason.LOGGED_OUT] = KINDS[reason.CODE_FAILED] = 'login'
 KINDS[reason.ABORTED] = KINDS[reason.WX_ABORTED] = 'aborted'
+KINDS[reason.OVERLOAD] = 'config'
 
 var LIMIT = 'Login refused: 10 logins in the last minute already'
 
@@ -70,6 +81,7 @@ function what(why, detail, event, login) {
     case reason.LOGGED_OUT: return 'Login failed: logged out during the login'
     case reason.WX_ABORTED: return 'Aborted (' + errMsg + ')'
     case reason.CODE_FAILED: return login.message
+    case reason.OVERLOAD: return 'Too many requests at once (65536 pending)'
     default: return 'Request aborted'
   }
 }

@@ -25,8 +25,17 @@ function done(ok, value) {
 }
 
 function configError(e, config) {
-  var message = e instanceof options.ConfigError ? e.message : 'Invalid options: reading them threw (' + errors.text(e) + ')'
+  var mine = false
+  try { mine = e instanceof options.ConfigError } catch (revoked) { /* a revoked Proxy was thrown */ }
+  var message = mine ? e.message : 'Invalid options: reading them threw (' + errors.text(e) + ')'
   return RequestError({ kind: 'config', message: message }, config)
+}
+
+// The promise of a call refused before it had a record (its options threw while read).
+function refused(error) {
+  var promise = Promise.reject(error)
+  promise.abort = function () {}
+  return promise
 }
 
 function asRequestError(e) {
@@ -91,27 +100,16 @@ function api(load) {
     // Checks the record's options and hands it to the driver.
     function submit(rec) {
       if (problem) return rec.done(false, problem)
-      var p
       try {
-        p = options.request(cfg, rec.config)
+        options.request(cfg, rec.config, rec)
       } catch (e) {
         return rec.done(false, configError(e, rec.config))
       }
-      rec.url = p.url
-      rec.methodName = options.METHOD_NAMES[p.method]
-      rec.header = p.header
-      rec.data = p.data
-      rec.extra = p.extra
-      rec.timeout = p.timeout
-      rec.retry = p.retry
-      rec.cacheTtl = p.cacheTtl
-      var withToken = auth && p.auth && authLib.allows(auth, p.url)
-      var flags = p.method | (withToken ? F.AUTH : 0) | (p.cacheTtl && p.data === undefined ? F.CACHE : 0) | (p.noRetry ? F.NO_RETRY : 0)
+      var withToken = auth && rec.auth && authLib.allows(auth, rec.url)
+      var flags = rec.method | (withToken ? F.AUTH : 0) | (rec.cacheTtl && rec.data === undefined ? F.CACHE : 0) | (rec.noRetry ? F.NO_RETRY : 0)
       var share = null
-      if (SHARED & 1 << p.method && p.dedupe && p.data === undefined && !p.extra) {
-        var own = false
-        for (var k in p.own) { own = true; break }
-        share = rec.methodName + ' ' + p.url + '\n' + (own ? headerKey(p.header) : cfg.headerKey) + '\n' + p.timeout + ' ' + p.retry + (p.noRetry ? 'n' : '') + (withToken ? 'a' : '')
+      if (SHARED & 1 << rec.method && rec.dedupe && rec.data === undefined && !rec.extra) {
+        share = rec.methodName + ' ' + rec.url + '\n' + (rec.ownHeader ? headerKey(rec.header) : cfg.headerKey) + '\n' + rec.timeout + ' ' + rec.retry + (rec.noRetry ? 'n' : '') + (withToken ? 'a' : '')
       }
       rec.submitted = true
       if (driver) return driver.submit(rec, flags, share)
@@ -127,7 +125,14 @@ function api(load) {
 
     function request(config) {
       if (typeof config === 'string') config = { url: config }
-      var rec = { config: config, settled: false, submitted: false, done: done, resolve: null, reject: null, id: undefined }
+      // Every field up front: one object shape for every record (cheaper on an interpreter
+      // than growing it field by field).
+      var rec = {
+        config: config, settled: false, submitted: false, done: done, resolve: null, reject: null, id: undefined, seq: 0,
+        method: 0, methodName: 'GET', url: '', header: null, ownHeader: false, data: undefined, extra: undefined, timeout: 0,
+        retry: -1, noRetry: false, auth: true, dedupe: true, cacheTtl: undefined, key: null, bare: false,
+        cached: undefined, desc: undefined, cacheKey: undefined,
+      }
       var promise = new Promise(function (resolve, reject) {
         rec.resolve = resolve
         rec.reject = reject
@@ -142,7 +147,9 @@ function api(load) {
     // bounded by the request's timeout, so an interceptor that never settles cannot hang it.
     function intercepted(rec) {
       var config = rec.config
-      var ms = config && typeof config.timeout === 'number' && config.timeout >= 1 ? config.timeout : cfg ? cfg.timeout : 60000
+      var ms = cfg ? cfg.timeout : 60000
+      // A throwing getter is not thrown from here: options.request reports it, kind config.
+      try { if (config && typeof config.timeout === 'number' && config.timeout >= 1) ms = config.timeout } catch (e) { /* below */ }
       var finished = false
       function settle(ok, value) {
         if (finished) return
@@ -159,7 +166,9 @@ function api(load) {
       }
       interceptors.request.run(Promise.resolve(config), config, ms).then(function (final) {
         if (rec.settled) return
-        if (final === null || typeof final !== 'object') {
+        // Not the options, unless they are the caller's own (then options.request says what is
+        // wrong with them, kind config).
+        if (final !== config && (final === null || typeof final !== 'object')) {
           throw RequestError({ kind: 'interceptor', message: 'Interceptor failed (a request interceptor returned ' + options.show(final) + ', not the options): ' + errors.describe(config) }, config)
         }
         rec.config = final
@@ -167,15 +176,26 @@ function api(load) {
       }).catch(function (e) {
         if (rec.settled) return
         rec.settled = true
-        settle(false, e)
+        // Handlers' failures are RequestErrors already; anything else came from resolving the
+        // options themselves (a `then` getter that throws, a revoked Proxy).
+        settle(false, isRequestError(e) ? e : configError(e, config))
       })
     }
 
+    // Reading the caller's `opts` may throw (a getter, a Proxy): the call rejects, never throws.
     function shorthand(method) {
-      return function (url, opts) { return request(merge(opts, { url: url, method: method })) }
+      return function (url, opts) {
+        var config
+        try { config = merge(opts, url, method, undefined) } catch (e) { return refused(configError(e, opts)) }
+        return request(config)
+      }
     }
     function withData(method) {
-      return function (url, data, opts) { return request(merge(opts, { url: url, method: method, data: data })) }
+      return function (url, data, opts) {
+        var config
+        try { config = merge(opts, url, method, data) } catch (e) { return refused(configError(e, opts)) }
+        return request(config)
+      }
     }
 
     // `http.login()` and the login-code helpers: records without a request.
@@ -231,11 +251,13 @@ function api(load) {
   return { createHttp: createHttp, createStorage: createStorage, isRequestError: isRequestError, checkAvatar: require('./avatar.js').checkAvatar }
 }
 
-function merge(opts, fields) {
+// A shorthand's options: the caller's, with its url, method and data (when given).
+function merge(opts, url, method, data) {
   var out = {}
-  var key
-  if (opts && typeof opts === 'object') for (key in opts) out[key] = opts[key]
-  for (key in fields) if (fields[key] !== undefined || key === 'url') out[key] = fields[key]
+  if (opts !== undefined && opts !== null && typeof opts === 'object') for (var key in opts) out[key] = opts[key]
+  out.url = url
+  out.method = method
+  if (data !== undefined) out.data = data
   return out
 }
 

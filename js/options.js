@@ -31,14 +31,29 @@ function ms(option, value) {
   return value
 }
 
+// `scheme://…` with a scheme of letters, digits, `+`, `-`, `.` (no regex: this runs per
+// request, and regexes are slow on an interpreter).
 function isAbsolute(url) {
-  return /^[a-zA-Z0-9+.-]+:\/\//.test(url)
+  var i = url.indexOf('://')
+  if (i <= 0) return false
+  for (var j = 0; j < i; j++) {
+    var c = url.charCodeAt(j)
+    var letter = c | 32
+    if (!(letter >= 97 && letter <= 122) && !(c >= 48 && c <= 57) && c !== 43 && c !== 45 && c !== 46) return false
+  }
+  return true
 }
 
 // `scheme://host[:port]` lowercased, or null for a relative URL.
 function origin(url) {
-  var m = /^([a-zA-Z0-9+.-]+:\/\/[^/?#]*)/.exec(url)
-  return m ? m[1].toLowerCase() : null
+  if (!isAbsolute(url)) return null
+  var end = url.indexOf('://') + 3
+  while (end < url.length) {
+    var c = url.charAt(end)
+    if (c === '/' || c === '?' || c === '#') break
+    end++
+  }
+  return url.slice(0, end).toLowerCase()
 }
 
 function join(base, url) {
@@ -60,8 +75,11 @@ function withQuery(url, pairs) {
 }
 
 // A header object's entries after checks: names are HTTP tokens, values single-line scalars.
+var NONE = {}
+var NO_PAIRS = []
+
 function checkHeader(option, header) {
-  if (header === undefined || header === null) return {}
+  if (header === undefined || header === null) return NONE
   if (!isPlainObject(header)) throw new ConfigError(option, 'expected a plain object')
   var out = {}
   for (var name in header) {
@@ -83,8 +101,8 @@ function scalar(value) {
 
 // `key=value` pairs, encodeURIComponent-style; an array repeats the key.
 function params(value) {
+  if (value === undefined || value === null) return NO_PAIRS
   var pairs = []
-  if (value === undefined || value === null) return pairs
   if (!isPlainObject(value)) throw new ConfigError('params', 'expected a plain object')
   for (var name in value) {
     if (!Object.prototype.hasOwnProperty.call(value, name)) continue
@@ -105,7 +123,7 @@ function params(value) {
 }
 
 function methodCode(method) {
-  var code = typeof method === 'string' ? METHODS[method.toUpperCase()] : undefined
+  var code = typeof method !== 'string' ? undefined : METHODS[method] !== undefined ? METHODS[method] : METHODS[method.toUpperCase()]
   if (code === undefined) throw new ConfigError('method', typeof method === 'string' ? 'unknown method ' + show(method) : 'expected a string')
   return code
 }
@@ -157,6 +175,7 @@ function client(options) {
   cfg.origin = origin(cfg.baseURL)
   cfg.header = checkHeader('header', options.header)
   cfg.lower = {}
+  cfg.names = Object.keys(cfg.header)
   for (var name in cfg.header) cfg.lower[name.toLowerCase()] = name
   cfg.timeout = options.timeout === undefined ? 60000 : ms('timeout', options.timeout)
   var max = options.maxConcurrent === undefined ? 10 : options.maxConcurrent
@@ -175,16 +194,22 @@ function client(options) {
   return cfg
 }
 
-// One request's options, checked and resolved against the client: what the driver sends.
-function request(cfg, config) {
+// One request's options, checked and resolved against the client into `rec` (what the driver
+// sends). Runs for every request: no regexes, no allocation it can avoid.
+function request(cfg, config, rec) {
   if (!isPlainObject(config)) throw new ConfigError('', 'Invalid options: expected an object with `url`')
-  var method = config.method === undefined || config.method === null ? 0 : methodCode(config.method)
+  // Each option is read once; the common case (absent) costs no call.
+  var m = config.method
+  var method = m === 'GET' || m === undefined || m === null ? 0 : methodCode(m)
   var url = config.url
   if (typeof url !== 'string') throw new ConfigError('url', 'expected a string')
   if (!url) throw new ConfigError('url', 'it is empty')
-  var timeout = config.timeout === undefined || config.timeout === null ? cfg.timeout : ms('timeout', config.timeout)
-  var own = checkHeader('header', config.header)
-  var query = params(config.params)
+  var t = config.timeout
+  var timeout = t === undefined || t === null ? cfg.timeout : ms('timeout', t)
+  var h = config.header
+  var own = h === undefined || h === null ? NONE : checkHeader('header', h)
+  var p = config.params
+  var query = p === undefined || p === null ? NO_PAIRS : params(p)
   var retry = -1
   var noRetry = false
   var r = config.retry
@@ -192,37 +217,56 @@ function request(cfg, config) {
   else if (typeof r === 'number' && r >= 0 && Math.floor(r) === r && r !== Infinity) retry = Math.min(r, 1000)
   else if (isPlainObject(r) && typeof r.limit === 'number' && r.limit >= 0 && Math.floor(r.limit) === r.limit && r.limit !== Infinity) retry = Math.min(r.limit, 1000)
   else if (r !== undefined && r !== null && r !== true) throw new ConfigError('retry', 'expected false, a whole number ≥ 0 or { limit }')
-  var auth = bool('auth', config.auth)
-  var dedupe = bool('dedupe', config.dedupe)
+  var auth = config.auth
+  if (auth !== undefined) auth = bool('auth', auth)
+  var dedupe = config.dedupe
+  if (dedupe !== undefined) dedupe = bool('dedupe', dedupe)
   var cacheTtl
-  if (config.cache !== undefined && config.cache !== null) {
+  var cache = config.cache
+  if (cache !== undefined && cache !== null) {
     if (method !== METHODS.GET) throw new ConfigError('cache', 'only GET responses are cached, not ' + String(config.method).toUpperCase())
-    var ttl = config.cache.ttl
+    var ttl = cache.ttl
     if (typeof ttl !== 'number' || !(ttl > 0) || ttl === Infinity) throw new ConfigError('cache', 'expected { ttl } with ttl a positive number of ms')
     cacheTtl = ttl
   }
-  var joined = join(cfg.baseURL, url)
-  if (!isAbsolute(joined)) throw new ConfigError('url', show(joined) + ' is relative and no `baseURL` is set')
+  // With a base URL (absolute, checked at creation), a relative URL joins to an absolute one.
+  var joined = url
+  if (!isAbsolute(url)) {
+    if (!cfg.baseURL) throw new ConfigError('url', show(url) + ' is relative and no `baseURL` is set')
+    joined = join(cfg.baseURL, url)
+  }
   var header = {}
   var name
-  for (name in cfg.header) header[name] = cfg.header[name]
-  for (name in own) {
+  var mine = false
+  for (var i = 0; i < cfg.names.length; i++) header[cfg.names[i]] = cfg.header[cfg.names[i]]
+  if (own !== NONE) for (name in own) {
     var same = cfg.lower[name.toLowerCase()]
     if (same !== undefined && same !== name) delete header[same]
     header[name] = own[name]
+    mine = true
   }
   var extra
   for (name in config) {
     if (!KNOWN[name] && Object.prototype.hasOwnProperty.call(config, name)) (extra = extra || {})[name] = config[name]
   }
-  return {
-    url: withQuery(joined, query), method: method, header: header, own: own,
-    data: config.data === null ? undefined : config.data, extra: extra, timeout: timeout,
-    retry: retry, noRetry: noRetry, auth: auth !== false, dedupe: dedupe !== false, cacheTtl: cacheTtl,
-  }
+  rec.method = method
+  rec.methodName = NAMES[method]
+  rec.url = query.length ? withQuery(joined, query) : joined
+  rec.header = header
+  rec.ownHeader = mine
+  rec.data = config.data === null ? undefined : config.data
+  rec.extra = extra
+  rec.timeout = timeout
+  rec.retry = retry
+  rec.noRetry = noRetry
+  rec.auth = auth !== false
+  rec.dedupe = dedupe !== false
+  rec.cacheTtl = cacheTtl
 }
+
+var NAMES = Object.keys(METHODS)
 
 module.exports = {
   ConfigError: ConfigError, client: client, request: request, origin: origin, join: join, isAbsolute: isAbsolute,
-  isPlainObject: isPlainObject, checkHeader: checkHeader, show: show, ms: ms, METHOD_NAMES: Object.keys(METHODS),
+  isPlainObject: isPlainObject, checkHeader: checkHeader, show: show, ms: ms,
 }

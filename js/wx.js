@@ -36,6 +36,15 @@ function createAdapter(wx) {
   return {
     // wx.request; `done(true, res)` or `done(false, errMsg)`. Returns the task (or nothing).
     request: function (options, done) { return call('request', options, done, 'request:fail') },
+    // The hot path's wx.request: `options` carries its own success/fail (the driver guards
+    // them against a second call); a throw becomes `fail`.
+    send: function (options) {
+      try {
+        return wx.request(options)
+      } catch (e) {
+        options.fail({ errMsg: errMsgOf(e, 'request:fail') })
+      }
+    },
     // wx.login; `done(true, code)` only for a non-empty string code.
     login: function (done) {
       call('login', {}, function (ok, res) {
