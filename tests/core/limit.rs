@@ -144,6 +144,9 @@ fn more_requests_alive_than_the_core_keeps_reject_instead_of_growing_without_bou
     let id = 1 << 16;
     c.submit(id, 1.0, 0, 1000.0, -1.0, wxhttp::protocol::NIL, 0.0, 0.0);
     let cmd = c.out.pop().expect("a command");
-    assert_eq!((cmd.op, cmd.a[0], cmd.a[1]), (op::REJECT, f64::from(id), f64::from(wxhttp::protocol::reason::OVERLOAD)));
+    assert_eq!(
+        (cmd.op, cmd.a[0], cmd.a[1]),
+        (op::REJECT, f64::from(id), f64::from(wxhttp::protocol::reason::OVERLOAD))
+    );
     assert_eq!(c.counts(), (0, 0));
 }
