@@ -1,5 +1,5 @@
 // Assembles the two shipped folders from js/ and build/:
-//   miniprogram_dist/ — CommonJS for WeChat, wasm as .wasm.br loaded by path (WXWebAssembly)
+//   miniprogram_dist/ — CommonJS for WeChat in one bundled file, wasm as .wasm.br loaded by path (WXWebAssembly)
 //   dist/             — Node and bundlers, wasm read from beside the entry
 // and prints the shipped sizes.
 'use strict'
@@ -23,10 +23,18 @@ function emit(dir, files) {
 const shared = Object.fromEntries(common.map((f) => [f, read('js/' + f)]))
 shared['index.d.ts'] = read('js/index.d.ts')
 
-emit('miniprogram_dist', { ...shared, 'index.js': read('js/index.js'), 'wxhttp_bg.wasm.br': brotli })
 emit('dist', { ...shared, 'index.js': read('js/node.js'), 'index.mjs': read('js/index.mjs'), 'wxhttp_bg.wasm': wasm })
+// The mini-program gets the driver as one file, comments and blanks gone (names kept, so stack
+// traces stay readable): under JavaScriptCore without JIT, parsing is most of a cold start, and
+// one module costs less to load than fourteen (measured: ~1.5 ms of ~10 ms).
+const bundled = require('esbuild').buildSync({
+  entryPoints: [path.join(root, 'js/index.js')], bundle: true, format: 'cjs', platform: 'neutral', target: 'es2015',
+  minifyWhitespace: true, minifySyntax: true, write: false, logLevel: 'error', mainFields: ['main'],
+}).outputFiles[0].contents
+const banner = '// wxhttp ' + require(path.join(root, 'package.json')).version + ': the mini-program build (js/ in the repository, bundled).\n'
+emit('miniprogram_dist', { 'index.js': Buffer.concat([Buffer.from(banner), Buffer.from(bundled)]), 'index.d.ts': read('js/index.d.ts'), 'wxhttp_bg.wasm.br': brotli })
 
-const js = Buffer.concat(common.concat('index.js').map((f) => read('js/' + f)))
+const js = fs.readFileSync(path.join(root, 'miniprogram_dist/index.js'))
 const sizes = (b) => `${b.length} B raw, ${zlib.gzipSync(b, { level: 9 }).length} B gzip, ${zlib.brotliCompressSync(b).length} B brotli`
 console.log(`package: wasm ${sizes(wasm)}`)
-console.log(`package: js (miniprogram_dist, unminified) ${sizes(js)}`)
+console.log(`package: js (miniprogram_dist/index.js) ${sizes(js)}`)
