@@ -47,6 +47,7 @@ fn rust_side() -> BTreeMap<String, u32> {
                 ("ABORTED", reason::ABORTED),
                 ("WX_ABORTED", reason::WX_ABORTED),
                 ("CODE_FAILED", reason::CODE_FAILED),
+                ("OVERLOAD", reason::OVERLOAD),
             ],
         ),
         ("flag", &[("AUTH", flag::AUTH), ("CACHE", flag::CACHE), ("LOGIN", flag::LOGIN), ("NO_RETRY", flag::NO_RETRY)]),
