@@ -64,7 +64,9 @@ function config(auth, cfg) {
     out.userIdPath = string('auth.login.userIdPath', login.userIdPath, 'data.userId')
   } else throw new ConfigError('auth.login', 'expected { url } or a function ({ code, previousToken }) => ({ token })')
   out.header = string('auth.header', auth.header, 'Authorization')
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(out.header)) throw new ConfigError('auth.header', show(out.header) + ' is not a valid header name')
   out.scheme = string('auth.scheme', auth.scheme, '')
+  if (/[\r\n\0]/.test(out.scheme)) throw new ConfigError('auth.scheme', 'it contains a line break')
   // Split once, so a response is judged without string work for the usual numeric `code`.
   out.codeNumbers = []
   out.codeTexts = []

@@ -804,3 +804,14 @@ test('debug: true never writes the token to the console', async (t) => {
   for (const token of tokens) assert.ok(!lines.some((l) => l.includes(token)), `the token appeared in: ${lines.find((l) => l.includes(token))}`)
   if (lines.length === 0) t.skip('debug: true logs nothing yet (SPEC §4 `debug` not implemented)')
 })
+
+test('auth.header and auth.scheme must be header-safe: a config error naming the option, nothing sent', async (t) => {
+  const env = await startEmulator({ quiet: true })
+  t.after(() => env.close())
+  for (const [auth, name] of [[{ header: 'X Session' }, '`auth.header`'], [{ header: 'X-A\r\nX-B' }, '`auth.header`'], [{ scheme: 'Bearer\r\nX: 1 ' }, '`auth.scheme`']]) {
+    const http = wxhttp.createHttp({ baseURL: env.url, platform: env.wx, auth: { login: { url: '/auth/login' }, ...auth } })
+    await assert.rejects(http.get('/api/x'), (e) => e.kind === 'config' && e.message.includes(name))
+  }
+  assert.equal(env.emu.requests, 0)
+  assert.equal(env.emu.loginCalls, 0)
+})
