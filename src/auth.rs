@@ -51,6 +51,8 @@ pub struct Token {
     pub expires_at: f64,
     /// `false` for a restored token `wx.checkSession` has not confirmed yet.
     pub checked: bool,
+    /// When it arrived (−∞ for a restored one).
+    pub since: f64,
 }
 
 impl Token {
@@ -125,7 +127,7 @@ impl Auth {
         self.generation += 1;
         self.has_previous = true;
         let checked = !self.config.check_session;
-        self.token = Some(Token { generation: self.generation, expires_at, checked });
+        self.token = Some(Token { generation: self.generation, expires_at, checked, since: f64::NEG_INFINITY });
     }
 
     /// Whether requests go out with a token now (`http.getToken()`).
@@ -135,6 +137,40 @@ impl Auth {
 
     pub fn deadline(&self) -> f64 {
         self.episode.map_or(f64::INFINITY, |e| e.deadline)
+    }
+
+    /// When the refresh ahead of the current token is due on a timer (L8), whether or not a
+    /// request comes; ∞ when there is none to do: no known expiry, not yet checked, a login in
+    /// flight, its refresh already failed — or a token whose whole life lies inside the window,
+    /// which a timer would replace at once, again and again (requests still refresh it).
+    pub fn refresh_at(&self) -> f64 {
+        let ahead = self.config.refresh_ahead;
+        match self.token {
+            Some(t)
+                if ahead > 0.0 && t.checked && self.episode.is_none() && self.refresh_failed != Some(t.generation) =>
+            {
+                let at = t.expires_at - ahead;
+                if at > t.since {
+                    at
+                } else {
+                    f64::INFINITY
+                }
+            }
+            _ => f64::INFINITY,
+        }
+    }
+
+    /// The refresh timer fired (the app is in the foreground): starts the background login if
+    /// it is due. When the token already expired or the rate window is full, this token is not
+    /// refreshed ahead again (no timer keeps firing for it).
+    pub fn refresh(&mut self, now: f64, out: &mut Out) {
+        let Some(token) = self.token.filter(|_| now >= self.refresh_at()) else { return };
+        // An expired token is the next request's to replace; the timer is done with it.
+        if token.expired(now) || self.window.is_full(now) {
+            self.refresh_failed = Some(token.generation);
+        } else {
+            self.start(now, None, true, out);
+        }
     }
 
     /// What a request needing the token does now; starts the episode it needs. `refresh`:

@@ -39,6 +39,9 @@ impl Client {
             self.login_waiting = false;
             self.ended(end, now);
         }
+        if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden) {
+            auth.refresh(now, &mut self.out);
+        }
         self.rescan();
         self.after(now)
     }
@@ -50,6 +53,9 @@ impl Client {
             self.hidden = true;
         } else {
             self.hidden = false;
+            if let Some(auth) = self.auth.as_mut() {
+                auth.refresh(now, &mut self.out);
+            }
             // Back into the queue in the order they were made (`seq`), not by id: ids are reused.
             let start = self.queue.len();
             for id in self.reqs.ids() {
@@ -76,12 +82,18 @@ impl Client {
         if self.login_waiting || !self.queue.is_empty() {
             self.pump(now);
         }
-        let next = self.soonest.min(self.auth.as_ref().map_or(f64::INFINITY, Auth::deadline));
+        let next = self.soonest.min(self.auth.as_ref().map_or(f64::INFINITY, |a| self.auth_deadline(a)));
         self.soonest = f64::INFINITY;
         if next < self.announced {
             self.announced = next;
             self.out.push1(op::TIMER, next);
         }
+    }
+
+    /// The login episode's deadline, and the refresh timer while the app is in the foreground
+    /// (a hidden app refreshes when it shows again, L8).
+    fn auth_deadline(&self, auth: &Auth) -> f64 {
+        auth.deadline().min(if self.hidden { f64::INFINITY } else { auth.refresh_at() })
     }
 
     /// A deadline at `at` now exists (a call, a wait, a backoff).

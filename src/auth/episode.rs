@@ -58,7 +58,7 @@ impl Auth {
         // An expiry already past (`expiresIn` ≤ 0) says nothing usable: unknown, so the waiters
         // still go out with the token and the server decides.
         let expires_at = if expires_in > 0.0 { now + expires_in * 1000.0 } else { f64::NAN };
-        self.token = Some(Token { generation: self.generation, expires_at, checked: true });
+        self.token = Some(Token { generation: self.generation, expires_at, checked: true, since: now });
         out.push1(op::SAVE_TOKEN, expires_at);
         Some(End::Ok)
     }

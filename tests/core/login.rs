@@ -185,3 +185,46 @@ fn a_failed_refresh_is_quiet_and_not_tried_again_for_the_same_token() {
     h.submit(GET | AUTH);
     assert_eq!(h.count(op::WX_LOGIN), 3, "once expired, a plain login");
 }
+
+#[test]
+fn the_refresh_ahead_starts_on_its_timer_with_no_request_and_the_token_stays_in_use() {
+    let mut h = refreshing();
+    h.advance_to(54_999.0);
+    assert_eq!(h.count(op::WX_LOGIN), 1, "not before the window");
+    h.advance_to(55_000.0);
+    assert_eq!(h.count(op::WX_LOGIN), 2, "the timer, no request");
+    assert_eq!(h.args(op::WX_LOGIN)[1][1], 1.0, "with the old token as previousToken");
+    let during = h.submit(GET | AUTH);
+    assert_eq!(h.call(during).gen, 1, "requests go out at once with the old token");
+    h.code(true);
+    h.logged_in(true, 60.0);
+    h.ok(during);
+    // The new token arrived at 55 s for 60 s: its window opens at 110 s.
+    h.advance_to(109_999.0);
+    assert_eq!(h.count(op::WX_LOGIN), 2, "the new token's own window");
+    h.advance_to(110_000.0);
+    assert_eq!(h.count(op::WX_LOGIN), 3);
+}
+
+#[test]
+fn a_hidden_app_refreshes_when_it_shows_again() {
+    let mut h = refreshing();
+    h.hide();
+    h.advance_to(58_000.0);
+    assert_eq!(h.count(op::WX_LOGIN), 1, "no refresh in the background");
+    h.show();
+    assert_eq!(h.count(op::WX_LOGIN), 2, "on show");
+}
+
+#[test]
+fn a_token_whose_whole_life_lies_inside_the_window_is_not_refreshed_by_the_timer() {
+    // Tokens of 60 s, refreshed 120 s ahead: a timer would replace each one at once, forever.
+    let config = AuthConfig { check_session: false, refresh_ahead: 120_000.0, ..Default::default() };
+    let mut h = H::with_auth(4, config);
+    h.sign_in(60.0);
+    h.advance_to(30_000.0);
+    assert_eq!(h.count(op::WX_LOGIN), 1);
+    let r = h.submit(GET | AUTH);
+    assert_eq!(h.count(op::WX_LOGIN), 2, "a request still refreshes it");
+    h.ok(r);
+}

@@ -575,6 +575,19 @@ test('L8: a failed background refresh fails no request; the old token keeps work
   assert.equal(http.getToken(), t1)
 })
 
+test('L8: the refresh starts on its timer, with no request at all, and the new token is used after', async (t) => {
+  // Tokens live 2 s, refreshed 1.5 s ahead: due 0.5 s after the login, whether a request comes or not.
+  const { http, backend, wx } = await setup(t, { auth: { refreshAhead: 1500 }, backend: { expiresIn: 2 } })
+  await http.get('/api/warm')
+  const t1 = http.getToken()
+  await waitFor(() => http.getToken() !== t1, 'the timer-driven refresh to install a new token', 5000)
+  assert.equal(wx.__emu.loginCalls, 2, 'one refresh, no request asked for it')
+  assert.equal(loginBodies(wx)[1].previousToken, t1, 'the refresh sends the old token')
+  assert.equal(apiLog(backend).length, 1, 'nothing but the warm-up request went out')
+  assert.equal((await http.get('/api/after')).data.code, 10000)
+  assert.equal(apiLog(backend).at(-1).token, http.getToken())
+})
+
 // ---------------------------------------------------------------------------------- L9
 
 test('L9: after an account switch, the previous user\'s cached responses are never served', async (t) => {
