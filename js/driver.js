@@ -42,8 +42,8 @@ function createDriver(engine, cfg, auth, wx) {
   // The loop never re-enters itself: an event arriving while commands run (a cache lookup's
   // answer, wx answering at once, an app callback making a request) waits here and runs next.
   // Nested, 2 000 cached GETs released by one login, or a wx failing at once with zero-delay
-  // retries, overflowed the stack — and an overflow thrown inside the wasm leaves the instance
-  // every client shares unusable.
+  // retries, overflowed the stack — and an overflow thrown inside the wasm leaves this client's
+  // core state half-updated (`broken`).
   var running = false
   var queued = []
   var d = {
@@ -351,6 +351,7 @@ function createDriver(engine, cfg, auth, wx) {
     codeTake: function (rec) { this.submitCode(rec, x.wx_code_take) },
     codePrefetch: function (rec) { this.submitCode(rec, x.wx_code_prefetch) },
     submitCode: function (rec, event) {
+      if (dead) return settle(rec, false, errors.RequestError({ kind: 'config', message: 'wxhttp: the core failed (' + errors.text(dead) + ')' }, undefined))
       var id = freeIds.length ? freeIds.pop() : reqs.length
       rec.id = id
       reqs[id] = rec

@@ -38,10 +38,6 @@ function refused(error) {
   return promise
 }
 
-function asRequestError(e) {
-  return isRequestError(e) ? e : RequestError({ kind: e && typeof e.kind === 'string' ? e.kind : 'config', message: errors.text(e), cause: e }, undefined)
-}
-
 function headerKey(header) {
   return Object.keys(header).map(function (k) { return k.toLowerCase() + ':' + header[k] }).sort().join('\n')
 }
@@ -261,4 +257,4 @@ function merge(opts, url, method, data) {
   return out
 }
 
-module.exports = { api: api, isRequestError: isRequestError, asRequestError: asRequestError }
+module.exports = { api: api, isRequestError: isRequestError }
