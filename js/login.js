@@ -27,9 +27,11 @@ function create(d) {
 
   function answer(number, ok) {
     var result = episode.result
-    var changed = ok && result.userId !== null && result.userId !== session.user
+    // What the answer says of the user; the core decides whether that is a new identity (L9).
+    var U = P.user
+    var user = !ok ? U.SAME : result.userId === null ? U.NONE : result.userId !== session.user ? U.OTHER : U.SAME
     if (ok && d.log) d.log('wxhttp login: ok (user ' + (result.userId || 'unknown') + (result.expiresIn === result.expiresIn ? ', expires in ' + result.expiresIn + ' s' : '') + ')')
-    d.fire(function (x, c) { return x.wx_logged_in(c, number, ok ? 1 : 0, ok ? result.expiresIn : NaN, changed ? 1 : 0, Date.now()) })
+    d.fire(function (x, c) { return x.wx_logged_in(c, number, ok ? 1 : 0, ok ? result.expiresIn : NaN, user, Date.now()) })
   }
 
   function checkSession(number) {
@@ -100,7 +102,8 @@ function create(d) {
     var result = episode.result
     session.previousUser = session.user
     session.token = result.token
-    if (result.userId !== null) session.user = result.userId
+    // Without a user id the login itself is the identity: cached answers go under no user.
+    session.user = result.userId
     try {
       d.store.set('auth', { token: session.token, expiresAt: expiresAt === expiresAt ? expiresAt : null, userId: session.user })
     } catch (e) { /* the token then lives for this launch only */ }

@@ -16,6 +16,7 @@ module.exports = {
   flag: { AUTH: 16, CACHE: 32, LOGIN: 64, NO_RETRY: 128 },
   answer: { VALID: 1, EXPIRED: 2 },
   failure: { NETWORK: 0, TIMEOUT: 1, ABORTED: 2, INTERRUPTED: 3 },
+  user: { SAME: 0, OTHER: 1, NONE: 2 },
   method: { GET: 0, HEAD: 1, OPTIONS: 2, POST: 3, PUT: 4, PATCH: 5, DELETE: 6, TRACE: 7, CONNECT: 8 },
   NIL: 4294967295,
 }

@@ -25,15 +25,20 @@ impl Client {
     }
 
     /// The login request or function answered for `episode`: `ok` with a token the driver
-    /// keeps, expiring in `expires_in` s (NaN: unknown); `user_changed`: its user id differs
-    /// from the previous one, whose cached responses go before any request resolves (L9).
-    pub fn logged_in(&mut self, episode: u32, ok: bool, expires_in: f64, user_changed: bool, now: f64) {
-        let held = self.auth.as_ref().and_then(|a| a.episode).filter(|e| e.number == episode && e.slot != NIL);
-        if let Some(e) = held {
+    /// keeps, expiring in `expires_in` s (NaN: unknown). `user`: `user::SAME`, `user::OTHER`
+    /// (its user id differs from the previous one) or `user::NONE` (the answer named no user).
+    /// A new identity — another user, or, without a user id, a login that follows a failed
+    /// `wx.checkSession` (the phone may have switched WeChat account) — drops the previous
+    /// identity's cached responses before any request resolves, and nothing shared or cached
+    /// under it reaches a caller of the new one (L9).
+    pub fn logged_in(&mut self, episode: u32, ok: bool, expires_in: f64, user: u32, now: f64) {
+        let current = self.auth.as_ref().and_then(|a| a.episode).filter(|e| e.number == episode);
+        if let Some(e) = current.filter(|e| e.slot != NIL) {
             self.slots.finish(e.slot, e.serial);
         }
+        let after_check = current.is_some_and(|e| e.checking.is_some());
         let end = self.auth.as_mut().and_then(|a| a.logged_in(episode, ok, expires_in, now, &mut self.out));
-        if end == Some(End::Ok) && user_changed {
+        if end == Some(End::Ok) && (user == crate::protocol::user::OTHER || (user == crate::protocol::user::NONE && after_check)) {
             self.out.push1(op::DROP_CACHE, 1.0);
             self.new_identity();
         }

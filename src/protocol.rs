@@ -112,6 +112,16 @@ pub mod failure {
     pub const INTERRUPTED: u32 = 3;
 }
 
+/// `logged_in`'s `user`: what the login answer says of the user.
+pub mod user {
+    /// The same user id as before.
+    pub const SAME: u32 = 0;
+    /// Another user id (or the first one).
+    pub const OTHER: u32 = 1;
+    /// No user id: the login itself is the identity.
+    pub const NONE: u32 = 2;
+}
+
 /// Method codes (the low four bits of `submit`'s flags) and what the core knows of them.
 pub mod method {
     pub const GET: u32 = 0;

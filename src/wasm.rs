@@ -189,8 +189,8 @@ pub extern "C" fn wx_code(c: u32, episode: u32, ok: u32, now: f64) -> u32 {
 }
 
 #[no_mangle]
-pub extern "C" fn wx_logged_in(c: u32, episode: u32, ok: u32, expires_in: f64, user_changed: u32, now: f64) -> u32 {
-    with(c, |client| client.logged_in(episode, ok != 0, expires_in, user_changed != 0, now))
+pub extern "C" fn wx_logged_in(c: u32, episode: u32, ok: u32, expires_in: f64, user: u32, now: f64) -> u32 {
+    with(c, |client| client.logged_in(episode, ok != 0, expires_in, user, now))
 }
 
 #[no_mangle]

@@ -148,3 +148,39 @@ fn sharers_of_a_cached_miss_get_copies_and_one_write() {
     h.ok(member);
     assert_eq!(h.count(op::CACHE_WRITE), 2);
 }
+
+/// A login answered with no user id: `logged_in` with `user::NONE`.
+fn logged_in_without_a_user(h: &mut H) {
+    let e = h.exchanges.remove(0);
+    h.step(|c, now| c.logged_in(e.episode, true, f64::NAN, wxhttp::protocol::user::NONE, now));
+}
+
+#[test]
+fn without_a_user_id_a_login_after_a_failed_check_session_is_a_new_identity() {
+    // The phone switched WeChat account between launches; the server names no user.
+    let mut h = H::with_auth(2, wxhttp::AuthConfig::default());
+    h.restore(f64::NAN);
+    let r = h.submit(CACHED | AUTH);
+    h.check(false);
+    h.code(true);
+    logged_in_without_a_user(&mut h);
+    let drop = h.args(op::DROP_CACHE);
+    assert_eq!((drop.len(), drop.first().map(|a| a[0])), (1, Some(1.0)), "the previous identity's entries go");
+    assert_eq!(h.count(op::IDENTITY), 1, "nothing shared across it");
+    assert_eq!(h.lookups, vec![r], "looked up only under the new identity");
+}
+
+#[test]
+fn without_a_user_id_a_re_login_after_expiry_keeps_the_identity() {
+    let mut h = H::auth(2);
+    h.sign_in(f64::NAN);
+    let before = h.count(op::IDENTITY);
+    let r = h.submit(CACHED | AUTH);
+    h.cached(r, false);
+    h.expire(r);
+    h.code(true);
+    logged_in_without_a_user(&mut h);
+    h.ok(r);
+    assert_eq!(h.count(op::IDENTITY), before);
+    assert_eq!(h.count(op::CACHE_WRITE), 1);
+}

@@ -34,7 +34,7 @@ fn a_login_request_past_login_timeout_is_aborted_and_its_late_answer_ignored() {
     assert_eq!(h.args(op::ABORT), vec![abort]);
     assert_eq!(h.rejected(r).0, reason::LOGIN_FAILED);
     assert_eq!(h.c.counts(), (0, 0), "the login's slot is free");
-    h.step(|c, now| c.logged_in(login.episode, true, f64::NAN, false, now));
+    h.step(|c, now| c.logged_in(login.episode, true, f64::NAN, 0, now));
     assert_eq!(h.count(op::SAVE_TOKEN), 0);
     assert!(!h.c.has_token());
     let next = h.submit(GET);
@@ -86,7 +86,7 @@ fn logout_during_a_login_rejects_its_waiters_and_ignores_the_late_answer() {
     let abort = [f64::from(login.slot), f64::from(login.serial), 0.0, 0.0];
     assert_eq!(h.args(op::ABORT), vec![abort]);
     assert_eq!(h.count(op::LOGIN_FAILED), 0, "a logout is no failed login");
-    h.step(|c, now| c.logged_in(ep, true, f64::NAN, false, now));
+    h.step(|c, now| c.logged_in(ep, true, f64::NAN, 0, now));
     assert_eq!(h.count(op::SAVE_TOKEN), 0);
     assert!(!h.c.has_token());
     assert_eq!(h.c.counts(), (0, 0));

@@ -113,7 +113,7 @@ impl H {
                 self.answer_code(ep, ok, false);
             } else if let (Some((ok, exp)), Some(&e)) = (s.login, self.exchanges.first()) {
                 self.exchanges.remove(0);
-                self.event(|c, now| c.logged_in(e.episode, ok, exp, false, now));
+                self.event(|c, now| c.logged_in(e.episode, ok, exp, 0, now));
             } else {
                 break;
             }

@@ -123,7 +123,7 @@ fn login_step(h: &mut H, g: &mut Rng, n: &mut Needs) {
         if (ep as usize) < latest {
             h.step(|c, now| c.checked(ep, ok, now));
             h.step(|c, now| c.code(ep, ok, now));
-            h.step(|c, now| c.logged_in(ep, ok, f64::NAN, false, now));
+            h.step(|c, now| c.logged_in(ep, ok, f64::NAN, 0, now));
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use wxhttp::protocol::{answer, failure, flag, method, op, reason, NIL};
+use wxhttp::protocol::{answer, failure, flag, method, op, reason, user, NIL};
 
 fn rust_side() -> BTreeMap<String, u32> {
-    let groups: [(&str, &[(&str, u32)]); 6] = [
+    let groups: [(&str, &[(&str, u32)]); 7] = [
         (
             "op",
             &[
@@ -52,6 +52,7 @@ fn rust_side() -> BTreeMap<String, u32> {
         ),
         ("flag", &[("AUTH", flag::AUTH), ("CACHE", flag::CACHE), ("LOGIN", flag::LOGIN), ("NO_RETRY", flag::NO_RETRY)]),
         ("answer", &[("VALID", answer::VALID), ("EXPIRED", answer::EXPIRED)]),
+        ("user", &[("SAME", user::SAME), ("OTHER", user::OTHER), ("NONE", user::NONE)]),
         (
             "failure",
             &[

@@ -654,6 +654,40 @@ test('L9: the expired answer of a cached GET itself switches the account; the an
   assert.equal(profile.data.data.userId, 'user-2')
 })
 
+test('L9 without userId: after a relaunch on a switched account (failed checkSession), the previous login\'s cache is not served', async (t) => {
+  // The server names no user: identity is the login itself.
+  const noUser = { login: { url: '/auth/login', userIdPath: 'data.none' } }
+  const first = await setup(t, { auth: noUser })
+  await first.http.login()
+  const cachedOn = (http) => http.get('/api/profile', { cache: { ttl: 600000 } })
+  assert.equal((await cachedOn(first.http)).data.data.userId, 'user-1')
+  assert.equal((await cachedOn(first.http)).data.data.userId, 'user-1', 'served from the cache')
+  assert.equal(first.backend.stats.byPath['/api/profile'], 1)
+  first.backend.control.switchUser('user-2')
+  const { wx, http } = await relaunch(t, first, noUser)
+  wx.__emu.expireSession()
+  const res = await cachedOn(http)
+  assert.equal(wx.__emu.checkSessionCalls, 1)
+  assert.equal(res.data.data.userId, 'user-2', 'not the previous login\'s cached profile')
+  assert.equal(first.backend.stats.byPath['/api/profile'], 2)
+})
+
+test('L9 without userId: a GET in flight before logout() is not shared with the same GET after the next login', async (t) => {
+  const { http, backend, timers } = await setup(t, { auth: { login: { url: '/auth/login', userIdPath: 'data.none' } } })
+  await http.login()
+  backend.control.setLatency('/api/me', HOLD_A)
+  const before = http.get('/api/me')
+  await waitFor(() => timers.count(HOLD_A) === 1, 'the first GET to reach the server')
+  await http.logout()
+  backend.control.switchUser('user-2')
+  backend.control.setLatency('/api/me', 0)
+  const after = await http.get('/api/me')
+  assert.equal(after.data.data.userId, 'user-2', 'its own request, under the new login')
+  timers.release(HOLD_A)
+  await before.then(() => {}, () => {})
+  assert.equal(backend.stats.byPath['/api/me'], 2, 'two requests: nothing shared across the logout')
+})
+
 // ---------------------------------------------------------------------------------- API
 
 test('http.logout() forgets the token (memory and storage) and the user-scoped cache', async (t) => {

@@ -83,7 +83,7 @@ impl H {
 
     pub fn logged_in_as(&mut self, ok: bool, expires_in: f64, user_changed: bool) -> u32 {
         let e = self.exchanges.remove(0);
-        self.step(|c, now| c.logged_in(e.episode, ok, expires_in, user_changed, now));
+        self.step(|c, now| c.logged_in(e.episode, ok, expires_in, u32::from(user_changed), now));
         e.episode
     }
 
