@@ -3,7 +3,7 @@
 
 use crate::auth::End;
 use crate::client::Client;
-use crate::protocol::{op, reason, NIL};
+use crate::protocol::{op, reason, user as said, NIL};
 
 impl Client {
     /// `wx.checkSession` answered for `episode`.
@@ -38,7 +38,7 @@ impl Client {
         }
         let after_check = current.is_some_and(|e| e.checking.is_some());
         let end = self.auth.as_mut().and_then(|a| a.logged_in(episode, ok, expires_in, now, &mut self.out));
-        if end == Some(End::Ok) && (user == crate::protocol::user::OTHER || (user == crate::protocol::user::NONE && after_check)) {
+        if end == Some(End::Ok) && (user == said::OTHER || (user == said::NONE && after_check)) {
             self.out.push1(op::DROP_CACHE, 1.0);
             self.new_identity();
         }
