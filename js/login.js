@@ -16,6 +16,9 @@ function create(d) {
   var session = d.session
   var episode = { number: 0, code: null, previous: null, result: null }
   var lastFailure = null
+  // Episodes whose login answered with a token, by number, until the core says which is kept
+  // (SAVE_TOKEN names it: the report may run later, queued behind the event in progress).
+  var answered = {}
   var codes = {}
   var codeErrors = {}
 
@@ -25,8 +28,14 @@ function create(d) {
     if (d.log) d.log('wxhttp login: failed (' + fields.message.replace(/^Login failed: /, '') + ')')
   }
 
-  function answer(number, ok) {
-    var result = episode.result
+  // Reports episode `number`'s outcome; `mine` is that episode (a late answer of an older one
+  // must not read the current one's result: the core ignores it anyway).
+  function answer(number, mine) {
+    var result = mine.result
+    var ok = !!result
+    // One episode at a time: an older answer still here is one the core ignored.
+    answered = {}
+    if (ok) answered[number] = result
     // What the answer says of the user; the core decides whether that is a new identity (L9).
     var U = P.user
     var user = !ok ? U.SAME : result.userId === null ? U.NONE : result.userId !== session.user ? U.OTHER : U.SAME
@@ -72,14 +81,15 @@ function create(d) {
         var errMsg = ok ? 'request:fail the success result has no statusCode' : res
         var kind = /timeout|timed out/i.test(errMsg) ? 'Timeout' : 'Network error'
         fail(number, { message: 'Login failed: ' + kind + ' (' + errMsg + '): ' + describe, errMsg: errMsg })
-        return answer(number, false)
+        mine.result = null
+        return answer(number, mine)
       }
       var response = errors.toResponse(res, undefined)
       var valid = d.cfg.validateStatus ? safe(d.cfg.validateStatus, status) : status >= 200 && status < 300
       mine.result = valid ? authLib.fromBody(auth, res.data) : null
       if (!valid) fail(number, { message: 'Login failed: Request failed with status ' + status + ': ' + describe, statusCode: status, response: response })
       else if (!mine.result) fail(number, { message: 'Login failed: no token at `' + auth.tokenPath + '` in the login response: ' + describe, statusCode: status, response: response })
-      answer(number, !!mine.result)
+      answer(number, mine)
     })
   }
 
@@ -91,15 +101,17 @@ function create(d) {
     }).then(function (value) {
       mine.result = value && typeof value === 'object' ? authLib.result(value.token, value.expiresIn, value.userId) : null
       if (!mine.result) fail(number, { message: 'Login failed: the login function gave no token' })
-      answer(number, !!mine.result)
+      answer(number, mine)
     }).catch(function (e) {
       fail(number, { message: 'Login failed: the login function failed (' + errors.text(e) + ')' })
-      answer(number, false)
+      mine.result = null
+      answer(number, mine)
     })
   }
 
-  function saveToken(expiresAt) {
-    var result = episode.result
+  function saveToken(expiresAt, number) {
+    var result = answered[number]
+    delete answered[number]
     session.previousUser = session.user
     session.token = result.token
     // Without a user id the login itself is the identity: cached answers go under no user.
@@ -125,7 +137,7 @@ function create(d) {
         case OP.LOGIN_SEND: return send(a0, a1, a2)
         case OP.LOGIN_CALL: return callFunction(a0)
         case OP.LOGIN_FAILED: return loginFailed.call(this, a0)
-        case OP.SAVE_TOKEN: return saveToken(a0)
+        case OP.SAVE_TOKEN: return saveToken(a0, a1)
         case OP.DROP_TOKEN:
           session.token = null
           session.user = null

@@ -23,7 +23,8 @@ pub mod op {
     pub const LOGIN_CALL: u32 = 5;
     /// Episode `a0` failed and left requests without a token: run `onLoginFailed` once.
     pub const LOGIN_FAILED: u32 = 6;
-    /// The login's token is now current: keep it and persist it, expiring at `a0` (NaN: unknown).
+    /// The token of episode `a1`'s login is now current: keep it and persist it, expiring at
+    /// `a0` (NaN: unknown).
     pub const SAVE_TOKEN: u32 = 7;
     /// Logout: forget the token and the user, here and in storage.
     pub const DROP_TOKEN: u32 = 8;

@@ -59,7 +59,7 @@ impl Auth {
         // still go out with the token and the server decides.
         let expires_at = if expires_in > 0.0 { now + expires_in * 1000.0 } else { f64::NAN };
         self.token = Some(Token { generation: self.generation, expires_at, checked: true, since: now });
-        out.push1(op::SAVE_TOKEN, expires_at);
+        out.push(op::SAVE_TOKEN, [expires_at, f64::from(number), 0.0, 0.0]);
         Some(End::Ok)
     }
 

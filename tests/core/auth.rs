@@ -19,7 +19,7 @@ fn fifty_requests_needing_a_token_share_one_login() {
     h.code(true);
     assert_eq!(h.count(op::LOGIN_SEND), 1);
     h.logged_in(true, 7_200.0);
-    assert_eq!(h.args(op::SAVE_TOKEN), vec![[7_200_000.0, 0.0, 0.0, 0.0]]);
+    assert_eq!(h.args(op::SAVE_TOKEN), vec![[7_200_000.0, 1.0, 0.0, 0.0]], "expiry, episode");
     while let Some(&call) = h.calls.first() {
         assert_eq!(call.gen, 1, "sent with the token");
         h.answer(call, 200.0, answer::VALID, -1.0);
