@@ -10,6 +10,17 @@ var tests = []
 function test(name, fn) { tests.push({ name: name, fn: fn }) }
 function assert(condition, message) { if (!condition) throw new Error('assertion failed: ' + message) }
 
+// Waits for a condition over timer turns (jsc has no setImmediate); fails after ~5 s.
+function until(condition, what) {
+  var start = Date.now()
+  function check() {
+    if (condition()) return Promise.resolve()
+    if (Date.now() - start > 5000) return Promise.reject(new Error('timed out waiting for ' + what))
+    return new Promise(function (resolve) { setTimeout(resolve, 0) }).then(check)
+  }
+  return check()
+}
+
 function emulator() {
   var backend = WxhttpBackend.createBackend()
   var wx = WxhttpEmulator.createWx({ backend: backend, transport: 'inprocess' })

@@ -3,7 +3,7 @@
 // fewer iterations. Every call must return a promise (never throw), settle exactly once with a
 // RequestError of a sensible kind, leave no wx.request in flight, and leave the client and the
 // shared wasm instance working (a fresh request on the same client and on a new one succeeds).
-/* global test, assert, require, WxhttpBackend, WxhttpEmulator */
+/* global test, assert, until, require, WxhttpBackend, WxhttpEmulator */
 (function () {
   var BASE = 'https://api.example.com'
   // Calls per trigger (tests/js/misuse.test.js makes 2 000 of the cheap ones).
@@ -53,15 +53,6 @@
     return require('wxhttp').createHttp(options)
   }
 
-  function until(condition, what) {
-    var start = Date.now()
-    function check() {
-      if (condition()) return Promise.resolve()
-      if (Date.now() - start > 5000) return Promise.reject(new Error('timed out waiting for ' + what))
-      return new Promise(function (resolve) { setTimeout(resolve, 0) }).then(check)
-    }
-    return check()
-  }
 
   // `n` calls made at once; each returns a promise with abort() (never throws), settles once and
   // passes `check(outcome, i)`.

@@ -1,19 +1,9 @@
 // The request pipeline under JavaScriptCore without JIT (WeChat iOS): sharing, the concurrency
 // limit, retry, timeout, abort and interceptors through the installed miniprogram_dist.
-/* global test, assert, emulator, require */
+/* global test, assert, until, emulator, require */
 (function () {
   var BASE = 'https://api.example.com'
 
-  // Waits for a condition over timer turns (jsc has no setImmediate); fails after ~5 s.
-  function until(condition, what) {
-    var start = Date.now()
-    function check() {
-      if (condition()) return Promise.resolve()
-      if (Date.now() - start > 5000) return Promise.reject(new Error('timed out waiting for ' + what))
-      return new Promise(function (resolve) { setTimeout(resolve, 0) }).then(check)
-    }
-    return check()
-  }
 
   function settle(promise) {
     return promise.then(function (value) { return { ok: true, value: value } }, function (error) { return { ok: false, error: error } })
