@@ -49,4 +49,4 @@ function checkAvatar(url, options) {
   }).catch(function () { return 'unknown' })
 }
 
-module.exports = { checkAvatar: checkAvatar, classify: classify }
+module.exports = { checkAvatar: checkAvatar }

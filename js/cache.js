@@ -126,4 +126,4 @@ function create(d) {
   }
 }
 
-module.exports = { create: create, copy: copy, retryAfter: retryAfter, fnv: fnv, describe: describe }
+module.exports = { create: create, copy: copy, retryAfter: retryAfter }

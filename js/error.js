@@ -86,4 +86,4 @@ function what(why, detail, event, login) {
   }
 }
 
-module.exports = { RequestError: RequestError, isRequestError: isRequestError, toResponse: toResponse, describe: describe, text: text, KINDS: KINDS, what: what, LIMIT: LIMIT }
+module.exports = { RequestError: RequestError, isRequestError: isRequestError, toResponse: toResponse, describe: describe, text: text, KINDS: KINDS, what: what }

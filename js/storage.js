@@ -140,4 +140,4 @@ function api(store) {
   }
 }
 
-module.exports = { Store: Store, api: api, utf8Length: utf8Length }
+module.exports = { Store: Store, api: api }
