@@ -2,7 +2,7 @@
 // The core with its function names, for `twiggy top` (bench/sizes.js) and the allocation count
 // (bench/calls.js). The shipped wasm is stripped, so the bench builds its own copy, outside the
 // package build: cargo into target/names with CARGO_PROFILE_RELEASE_STRIP=false, then the same
-// `wasm-opt -O1` as scripts/build.sh with `-g` (keep the name section) and `--strip-dwarf` (drop
+// `wasm-opt` level as scripts/build.sh with `-g` (keep the name section) and `--strip-dwarf` (drop
 // the DWARF sections); the -O level is read from scripts/build.sh. Without the wasm-opt step
 // twiggy would list ~2 KB of core::fmt that wasm-opt removes as dead code from the shipped
 // module; with it, the code and data sections are the shipped ones in size (`sameAsShipped`).
