@@ -25,12 +25,7 @@ impl Client {
     /// The cache step: a lookup only for a confirmed identity (L9): a request auth applies to
     /// first joins the login in flight, the launch's `wx.checkSession`, or the login it needs.
     pub(crate) fn identity(&mut self, id: u32, now: f64) {
-        let auth = self.reqs.get(id).is_some_and(|r| r.auth());
-        let need = match self.auth.as_mut().filter(|_| auth) {
-            Some(a) => a.need(now, false, &mut self.out),
-            None => Need::Ready(0),
-        };
-        match need {
+        match self.need(id, false, now) {
             Need::Ready(_) => self.cache_read(id),
             Need::Wait => self.wait(id, Stage::Identity, now + self.timeout(id)),
             Need::Limited => self.settle(id, op::REJECT, reason::LOGIN_LIMIT, 0.0),
@@ -67,11 +62,20 @@ impl Client {
 
     /// The auth step: go with the token, or wait for the login that brings one.
     pub(crate) fn authorize(&mut self, id: u32, now: f64) {
-        let auth = self.reqs.get(id).is_some_and(|r| r.auth());
-        match self.auth.as_mut().filter(|_| auth).map(|a| a.need(now, true, &mut self.out)) {
-            Some(Need::Wait) => self.wait(id, Stage::Login, now + self.timeout(id)),
-            Some(Need::Limited) => self.settle(id, op::REJECT, reason::LOGIN_LIMIT, 0.0),
-            _ => self.enqueue(id, now),
+        match self.need(id, true, now) {
+            Need::Ready(_) => self.enqueue(id, now),
+            Need::Wait => self.wait(id, Stage::Login, now + self.timeout(id)),
+            Need::Limited => self.settle(id, op::REJECT, reason::LOGIN_LIMIT, 0.0),
+        }
+    }
+
+    /// What request `id` does about the token now (`auth::Need`): `Ready(0)` when auth does not
+    /// apply to it. `refresh`: whether it may start a refresh ahead (only a new request may).
+    fn need(&mut self, id: u32, refresh: bool, now: f64) -> Need {
+        let applies = self.reqs.get(id).is_some_and(|r| r.auth());
+        match self.auth.as_mut().filter(|_| applies) {
+            Some(auth) => auth.need(now, refresh, &mut self.out),
+            None => Need::Ready(0),
         }
     }
 
@@ -123,15 +127,12 @@ impl Client {
     /// request (`authorize`) may start a refresh ahead: one released by a login just got its
     /// token.
     fn dispatch(&mut self, id: u32, slot: u32, now: f64) {
-        let Some((auth, timeout)) = self.reqs.get(id).map(|r| (r.auth(), r.timeout)) else { return };
-        let mut generation = 0;
-        if let Some(auth) = self.auth.as_mut().filter(|_| auth) {
-            match auth.need(now, false, &mut self.out) {
-                Need::Ready(g) => generation = g,
-                Need::Wait => return self.wait(id, Stage::Login, now + timeout),
-                Need::Limited => return self.settle(id, op::REJECT, reason::LOGIN_LIMIT, 0.0),
-            }
-        }
+        let timeout = self.timeout(id);
+        let generation = match self.need(id, false, now) {
+            Need::Ready(generation) => generation,
+            Need::Wait => return self.wait(id, Stage::Login, now + timeout),
+            Need::Limited => return self.settle(id, op::REJECT, reason::LOGIN_LIMIT, 0.0),
+        };
         let serial = self.slots.take(slot, id, now + timeout);
         self.due_by(now + timeout);
         let hides = self.hides;
