@@ -72,6 +72,15 @@ function createDriver(engine, cfg, auth, wx) {
     running = true
     try {
       step(call, local)
+    } finally {
+      close()
+    }
+  }
+
+  // The end of every entry into the loop: the events queued meanwhile run, then the loop is
+  // free again (in a `finally`, so a stack overflow cannot leave it taken).
+  function close() {
+    try {
       drain()
     } finally {
       running = false
@@ -184,16 +193,12 @@ function createDriver(engine, cfg, auth, wx) {
     var outer = event
     event = answer
     try {
-      try {
-        run(x.wx_response(c, slot, call.serial, status, flags, retryAfter, now()))
-      } catch (e) {
-        broken(e)
-      }
-      event = outer
-      drain()
+      run(x.wx_response(c, slot, call.serial, status, flags, retryAfter, now()))
+    } catch (e) {
+      broken(e)
     } finally {
-      running = false
-      if (queued.length) leftover()
+      event = outer
+      close()
     }
   }
 
@@ -330,15 +335,11 @@ function createDriver(engine, cfg, auth, wx) {
       if (running) return fire(function () { return x.wx_submit(c, id, rec.seq, flags, rec.timeout, rec.retry, to, toSeq, now()) })
       running = true
       try {
-        try {
-          run(x.wx_submit(c, id, rec.seq, flags, rec.timeout, rec.retry, to, toSeq, now()))
-        } catch (e) {
-          broken(e)
-        }
-        drain()
+        run(x.wx_submit(c, id, rec.seq, flags, rec.timeout, rec.retry, to, toSeq, now()))
+      } catch (e) {
+        broken(e)
       } finally {
-        running = false
-        if (queued.length) leftover()
+        close()
       }
     },
     abort: function (rec) {
