@@ -22,8 +22,9 @@ function log(line) {
   try { if (typeof console !== 'undefined') console.log(line) } catch (e) { /* logging is best effort */ }
 }
 
-// `engine`: the loaded core; `cfg`, `auth`: checked options; `wx`: the wx.js adapter.
-function createDriver(engine, cfg, auth, wx) {
+// `engine`: the loaded core; `cfg`, `auth`: checked options; `wx`: the wx.js adapter;
+// `group`: the namespace's shared login state (js/namespace.js), with `auth` only.
+function createDriver(engine, cfg, auth, wx, group) {
   var x = engine.x
   var c = x.wx_create(cfg.maxConcurrent)
   var rp = cfg.retry
@@ -48,10 +49,13 @@ function createDriver(engine, cfg, auth, wx) {
   var queued = []
   var d = {
     cfg: cfg, auth: auth, wx: wx, store: store, reqs: reqs, calls: calls, shares: Object.create(null), epoch: 0,
-    session: { token: null, user: null, previousUser: null },
-    fire: fire, log: cfg.debug ? log : null,
+    session: { token: null, user: null, previousUser: null, expiresAt: NaN },
+    fire: fire, log: cfg.debug ? log : null, group: group || null,
+    episode: function () { return x.wx_episode(c) },
+    hasToken: function () { return x.wx_token(c) === 1 },
   }
   var exchange = login.create(d)
+  var member = exchange.member
   var cached = cache.create(d)
 
   if (auth) {
@@ -68,6 +72,7 @@ function createDriver(engine, cfg, auth, wx) {
   // events that arrived meanwhile.
   function fire(call, local) {
     if (dead) return
+    if (member && member.seen.version !== group.version) member.catchUp()
     if (running) return void queued.push({ call: call, local: local })
     running = true
     try {
@@ -86,6 +91,7 @@ function createDriver(engine, cfg, auth, wx) {
       running = false
       if (queued.length) leftover()
     }
+    if (member && !dead) member.settle()
   }
 
   function step(call, local) {
@@ -170,6 +176,7 @@ function createDriver(engine, cfg, auth, wx) {
 
   function answered(slot, call, ok, res) {
     if (call.over || dead) return
+    if (member && member.seen.version !== group.version) member.catchUp()
     call.over = true
     if (calls[slot] === call) calls[slot] = undefined
     if (!ok) return failed(call, slot, res)
@@ -320,6 +327,7 @@ function createDriver(engine, cfg, auth, wx) {
     // Hands a prepared record to the core. `rec.done(ok, value)` runs once when it settles.
     submit: function (rec, flags, share) {
       if (dead) return settle(rec, false, errors.RequestError({ kind: 'config', message: 'wxhttp: the core failed (' + errors.text(dead) + ')' }, rec.config))
+      if (member && member.seen.version !== group.version) member.catchUp()
       var id = freeIds.length ? freeIds.pop() : reqs.length
       rec.id = id
       rec.seq = ++seq

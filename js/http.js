@@ -11,6 +11,7 @@ var authLib = require('./auth.js')
 var wxAdapter = require('./wx.js')
 var Interceptors = require('./interceptors.js')
 var storage = require('./storage.js')
+var namespace = require('./namespace.js')
 var createDriver = require('./driver.js').createDriver
 
 var RequestError = errors.RequestError
@@ -57,6 +58,7 @@ function api(load) {
       problem = configError(e, undefined)
     }
     var wx = null
+    var group = null
     var hidden = false
     var driver = null
     var starting = null
@@ -66,7 +68,11 @@ function api(load) {
     // for onAppShow), unless the platform can only be read later.
     function adapter() {
       if (!wx) {
-        wx = wxAdapter.createAdapter(opts.platform || wxAdapter.globalWx())
+        var platform = opts.platform || wxAdapter.globalWx()
+        // L12: a namespace's clients share one login state; one that logs in differently is a
+        // config error (`problem` when found here, else its first request's).
+        if (auth) group = namespace.join(platform, cfg.namespace, auth)
+        wx = wxAdapter.createAdapter(platform)
         wx.appEvents(function (shown) {
           hidden = !shown
           if (driver) driver.app(shown)
@@ -74,14 +80,19 @@ function api(load) {
       }
       return wx
     }
-    try { if (!problem) adapter() } catch (e) { /* no wx yet: the first request says so */ }
+    try {
+      if (!problem) adapter()
+    } catch (e) {
+      if (e instanceof options.ConfigError) problem = configError(e, undefined)
+      /* else no wx yet: the first request says so */
+    }
 
     function ready() {
       if (!starting) {
         starting = new Promise(function (resolve) {
           if (problem) throw problem
           resolve(load(opts.wasmPath).then(function (engine) {
-            driver = createDriver(engine, cfg, auth, adapter())
+            driver = createDriver(engine, cfg, auth, adapter(), group)
             if (hidden) driver.app(false)
             return driver
           }))

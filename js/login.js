@@ -7,6 +7,7 @@
 var P = require('./protocol.js')
 var errors = require('./error.js')
 var authLib = require('./auth.js')
+var namespace = require('./namespace.js')
 
 var OP = P.op
 
@@ -21,6 +22,19 @@ function create(d) {
   var answered = {}
   var codes = {}
   var codeErrors = {}
+  // Episodes failed by another client's exchange (L12): that client ran `onLoginFailed`.
+  var quiet = {}
+  var share = d.group ? namespace.member(d, {
+    check: checkSession,
+    login: wxLogin,
+    failure: function (number) { return failure(number) },
+    adopt: function (number, fields) {
+      lastFailure = {}
+      for (var key in fields) lastFailure[key] = fields[key]
+      lastFailure.number = number
+      quiet[number] = true
+    },
+  }) : null
 
   function fail(number, fields) {
     fields.number = number
@@ -114,6 +128,7 @@ function create(d) {
     delete answered[number]
     session.previousUser = session.user
     session.token = result.token
+    session.expiresAt = expiresAt
     // Without a user id the login itself is the identity: cached answers go under no user.
     session.user = result.userId
     try {
@@ -122,25 +137,27 @@ function create(d) {
   }
 
   function loginFailed(number) {
+    if (quiet[number]) return void delete quiet[number]
     if (!auth.onLoginFailed) return
-    var failure = this.failure(number)
+    var fields = failure(number)
     try {
-      auth.onLoginFailed(errors.RequestError({ kind: 'login', message: failure.message, errMsg: failure.errMsg, statusCode: failure.statusCode, response: failure.response }, undefined))
+      auth.onLoginFailed(errors.RequestError({ kind: 'login', message: fields.message, errMsg: fields.errMsg, statusCode: fields.statusCode, response: fields.response }, undefined))
     } catch (e) { /* the app's hook failing changes nothing here */ }
   }
 
   return {
     exec: function (op, a0, a1, a2) {
       switch (op) {
-        case OP.CHECK_SESSION: return checkSession(a0)
-        case OP.WX_LOGIN: return wxLogin(a0, a1 === 1)
+        case OP.CHECK_SESSION: return share ? share.begin(a0, true, false) : checkSession(a0)
+        case OP.WX_LOGIN: return share ? share.begin(a0, false, a1 === 1) : wxLogin(a0, a1 === 1)
         case OP.LOGIN_SEND: return send(a0, a1, a2)
         case OP.LOGIN_CALL: return callFunction(a0)
-        case OP.LOGIN_FAILED: return loginFailed.call(this, a0)
+        case OP.LOGIN_FAILED: return loginFailed(a0)
         case OP.SAVE_TOKEN: return saveToken(a0, a1)
         case OP.DROP_TOKEN:
           session.token = null
           session.user = null
+          if (share) share.dropped()
           return d.store.remove('auth')
         case OP.CODE_FETCH: return fetchCode(a0)
         case OP.CODE_DROP:
@@ -148,11 +165,8 @@ function create(d) {
           return
       }
     },
-    // The error fields of failed episode `number` (its deadline passed when nothing failed).
-    failure: function (number) {
-      if (lastFailure && lastFailure.number === number) return lastFailure
-      return { message: 'Login failed: no answer within ' + auth.loginTimeout + 'ms' }
-    },
+    failure: failure,
+    member: share,
     codeFailure: function (fetch) {
       return { message: 'wx.login failed (' + codeErrors[fetch] + ')', errMsg: codeErrors[fetch] }
     },
@@ -162,6 +176,12 @@ function create(d) {
       delete codes[fetch]
       return code
     },
+  }
+
+  // The error fields of failed episode `number` (its deadline passed when nothing failed).
+  function failure(number) {
+    if (lastFailure && lastFailure.number === number) return lastFailure
+    return { message: 'Login failed: no answer within ' + auth.loginTimeout + 'ms' }
   }
 
   function fetchCode(fetch) {

@@ -48,6 +48,22 @@ impl Client {
         self.after(now)
     }
 
+    /// Another client on the namespace logged in (`ok`: its token, expiring at `expires_at`,
+    /// NaN: unknown; `identity`: a new identity) or failed the login this client waited on
+    /// (L12). The token's text is the driver's; a login slot is never held here, because a
+    /// client that waits on another's exchange never starts its own.
+    pub fn joined(&mut self, ok: bool, expires_at: f64, identity: bool, now: f64) {
+        let end = self.auth.as_mut().and_then(|a| a.joined(ok, expires_at, now, &mut self.out));
+        self.login_waiting = false;
+        if ok && identity {
+            self.new_identity();
+        }
+        if let Some(end) = end {
+            self.ended(end, now);
+        }
+        self.after(now)
+    }
+
     /// `http.logout()`: the token and the cached responses go; a login in flight is cut short
     /// and its waiters reject; nothing in flight under this identity reaches a later caller.
     pub fn logout(&mut self, now: f64) {

@@ -194,6 +194,11 @@ pub extern "C" fn wx_logged_in(c: u32, episode: u32, ok: u32, expires_in: f64, u
 }
 
 #[no_mangle]
+pub extern "C" fn wx_joined(c: u32, ok: u32, expires_at: f64, identity: u32, now: f64) -> u32 {
+    with(c, |client| client.joined(ok != 0, expires_at, identity != 0, now))
+}
+
+#[no_mangle]
 pub extern "C" fn wx_logout(c: u32, now: f64) -> u32 {
     with(c, |client| client.logout(now))
 }
@@ -223,6 +228,14 @@ pub extern "C" fn wx_poll(c: u32) -> u32 {
 #[no_mangle]
 pub extern "C" fn wx_token(c: u32) -> u32 {
     clients().get(c as usize).map_or(0, |client| u32::from(client.has_token()))
+}
+
+/// The login episode in flight (0: none), so a driver sharing its namespace's login state
+/// knows when the exchange it ran has ended (L12).
+#[no_mangle]
+pub extern "C" fn wx_episode(c: u32) -> u32 {
+    let episode = clients().get(c as usize).and_then(|client| client.auth.as_ref()?.episode);
+    episode.map_or(0, |e| e.number)
 }
 
 /// Storage freshness (SPEC §8): 1 when an entry saved at `saved`, expiring at `expires` (NaN:

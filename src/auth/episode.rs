@@ -63,6 +63,23 @@ impl Auth {
         Some(End::Ok)
     }
 
+    /// Another client on the namespace ended the exchange this client waited on, or made a
+    /// token this client has not seen (L12): `ok` adopts that token, checked, as a new
+    /// generation (no `SAVE_TOKEN`: the driver holds it already); a failure fails the episode
+    /// in flight as its own login failing would. Ends the episode in flight, if any.
+    pub fn joined(&mut self, ok: bool, expires_at: f64, now: f64, out: &mut Out) -> Option<End> {
+        let number = self.episode.map(|e| e.number);
+        if !ok {
+            return number.map(|n| self.fail(now, reason::LOGIN_FAILED, n, out));
+        }
+        self.episode = None;
+        self.generation += 1;
+        self.has_previous = true;
+        self.failed = None;
+        self.token = Some(Token { generation: self.generation, expires_at, checked: true, since: now });
+        number.map(|_| End::Ok)
+    }
+
     /// The episode's deadline passed (L11): it fails as any failed login does.
     pub fn expire(&mut self, now: f64, out: &mut Out) -> Option<End> {
         let episode = self.episode.filter(|e| now >= e.deadline)?;

@@ -15,6 +15,7 @@ mod episode;
 mod invariants;
 mod limit;
 mod login;
+mod namespace;
 mod protocol;
 mod retry;
 mod share;

@@ -684,9 +684,10 @@ test('validateStatus, auth.isExpired, auth.onLoginFailed and the login function 
     // onLoginFailed throwing, and a login function throwing, rejecting or never settling.
     let hooks = 0
     const fns = [() => { throw make() }, () => Promise.reject(make()), () => new Promise(() => {}), () => make(), () => ({ token: [make()] })]
-    for (const fn of fns) {
+    for (const [j, fn] of fns.entries()) {
+      // One namespace each: clients on one namespace must log in the same way (L12).
       const http = createHttp({
-        baseURL: BASE, platform: env.wx, maxConcurrent: 4, retry: false, storage: { namespace: `fn-${name}` },
+        baseURL: BASE, platform: env.wx, maxConcurrent: 4, retry: false, storage: { namespace: `fn-${name}-${j}` },
         auth: { login: fn, loginTimeout: 5, onLoginFailed: () => { hooks++; throw make() } },
       })
       for (let e = 0; e < 3; e++) await storm(WAITERS, (i) => http.get(`/api/f/${i}`), fails('login', (err) => assert.match(err.message, /^Login failed/)), { batch: WAITERS })

@@ -150,3 +150,29 @@ test('L3 under jsc: a late expired answer for the old token replays with the new
     assert(sent.length === 2 && sent[0].token === t1 && sent[1].token === t2, 'replayed with T2')
   })
 })
+
+test('L12: two clients on one namespace, one session per user: one login for both, once per expiry', function () {
+  var backend = WxhttpBackend.createBackend()
+  // Every login revokes the tokens issued before it.
+  var server = Object.create(backend)
+  server.handle = function (req) {
+    if (req.path === '/auth/login') backend.control.expireTokens()
+    return backend.handle(req)
+  }
+  var env = { backend: backend, wx: WxhttpEmulator.createWx({ backend: server, transport: 'inprocess', quiet: true }) }
+  var a = client(env)
+  var b = client(env)
+  function both(tag) {
+    return settleAll(range(10).reduce(function (all, i) { return all.concat([a.get('/api/a' + tag + i), b.get('/api/b' + tag + i)]) }, []))
+  }
+  return both('x').then(function (results) {
+    assert(okUsers(results).length === 20, 'all 20 succeed: ' + JSON.stringify(results.filter(function (r) { return !r.ok }).map(function (r) { return r.error.message })))
+    assert(backend.stats.logins === 1, 'one login for both clients, got ' + backend.stats.logins)
+    backend.control.expireTokens()
+    return both('y')
+  }).then(function (results) {
+    assert(okUsers(results).length === 20, 'all 20 replayed')
+    assert(backend.stats.logins === 2, 'one re-login for both, got ' + backend.stats.logins)
+    assert(a.getToken() === b.getToken(), 'one token')
+  })
+})
