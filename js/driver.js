@@ -274,9 +274,10 @@ function createDriver(engine, cfg, auth, wx, group) {
       var res = event.res
       fields.statusCode = res.statusCode
       fields.response = { data: copy ? cache.copy(res.data) : res.data, statusCode: res.statusCode, header: res.header, config: rec.config }
-    } else if (event && (why === R.NETWORK || why === R.TIMEOUT || why === R.WX_ABORTED)) {
+    } else if (event && (why === R.NETWORK || why === R.TIMEOUT || why === R.WX_ABORTED || why === R.OFFLINE)) {
       fields.errMsg = event.errMsg
     }
+    if (why === R.OFFLINE || why === R.TIMEOUT_OFFLINE) fields.offline = true
     return errors.RequestError(fields, rec.config)
   }
 
@@ -356,6 +357,7 @@ function createDriver(engine, cfg, auth, wx, group) {
       fire(function () { return x.wx_abort(c, rec.id, now()) })
     },
     app: function (shown) { fire(function () { return x.wx_app(c, shown ? 1 : 0, now()) }) },
+    network: function (online) { fire(function () { return x.wx_network(c, online ? 1 : 0, now()) }) },
     logout: function () { fire(function () { return x.wx_logout(c, now()) }) },
     codeTake: function (rec) { this.submitCode(rec, x.wx_code_take) },
     codePrefetch: function (rec) { this.submitCode(rec, x.wx_code_prefetch) },

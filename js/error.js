@@ -14,6 +14,7 @@ function RequestError(fields, config) {
   error.response = fields.response
   error.config = config
   if (fields.cause !== undefined) error.cause = fields.cause
+  if (fields.offline) error.offline = true
   return error
 }
 
@@ -55,8 +56,8 @@ function text(value) {
 }
 
 var KINDS = {}
-KINDS[reason.NETWORK] = 'network'
-KINDS[reason.TIMEOUT] = KINDS[reason.TIMEOUT_LOGIN] = KINDS[reason.TIMEOUT_HIDDEN] = 'timeout'
+KINDS[reason.NETWORK] = KINDS[reason.OFFLINE] = 'network'
+KINDS[reason.TIMEOUT] = KINDS[reason.TIMEOUT_LOGIN] = KINDS[reason.TIMEOUT_HIDDEN] = KINDS[reason.TIMEOUT_OFFLINE] = 'timeout'
 KINDS[reason.HTTP] = 'http'
 KINDS[reason.AUTH] = 'auth'
 KINDS[reason.LOGIN_FAILED] = KINDS[reason.LOGIN_LIMIT] = KINDS[reason.LOGGED_OUT] = KINDS[reason.CODE_FAILED] = 'login'
@@ -74,6 +75,8 @@ function what(why, detail, event, login) {
     case reason.TIMEOUT: return errMsg ? 'Timeout (' + errMsg + ')' : 'Timeout of ' + detail + 'ms exceeded'
     case reason.TIMEOUT_LOGIN: return 'Timeout of ' + detail + 'ms exceeded waiting for the login'
     case reason.TIMEOUT_HIDDEN: return 'Timeout of ' + detail + 'ms exceeded while the app was in the background'
+    case reason.TIMEOUT_OFFLINE: return 'Timeout of ' + detail + 'ms exceeded waiting for the network'
+    case reason.OFFLINE: return 'Network error: the device is offline' + (errMsg ? ' (' + errMsg + ')' : '')
     case reason.HTTP: return 'Request failed with status ' + detail
     case reason.AUTH: return 'Still not authorised after ' + detail + ' re-login(s)'
     case reason.LOGIN_FAILED: return login.message

@@ -60,6 +60,7 @@ function api(load) {
     var wx = null
     var group = null
     var hidden = false
+    var net = { online: true, type: 'unknown' }
     var driver = null
     var starting = null
     var interceptors = { request: new Interceptors(), response: new Interceptors() }
@@ -76,6 +77,11 @@ function api(load) {
         wx.appEvents(function (shown) {
           hidden = !shown
           if (driver) driver.app(shown)
+        })
+        wx.networkEvents(function (online, type) {
+          var was = net.online
+          net = { online: online, type: type }
+          if (driver && was !== online) driver.network(online)
         })
       }
       return wx
@@ -94,6 +100,7 @@ function api(load) {
           resolve(load(opts.wasmPath).then(function (engine) {
             driver = createDriver(engine, cfg, auth, adapter(), group)
             if (hidden) driver.app(false)
+            if (!net.online) driver.network(false)
             return driver
           }))
         }).catch(function (e) {
@@ -113,7 +120,7 @@ function api(load) {
         return rec.done(false, configError(e, rec.config))
       }
       var withToken = auth && rec.auth && authLib.allows(auth, rec.url)
-      var flags = rec.method | (withToken ? F.AUTH : 0) | (rec.cacheTtl && rec.data === undefined ? F.CACHE : 0) | (rec.noRetry ? F.NO_RETRY : 0)
+      var flags = rec.method | (withToken ? F.AUTH : 0) | (rec.cacheTtl && rec.data === undefined ? F.CACHE : 0) | (rec.noRetry ? F.NO_RETRY : 0) | (rec.offlineFail ? F.OFFLINE_FAIL : 0)
       var share = null
       if (SHARED & 1 << rec.method && rec.dedupe && rec.data === undefined && !rec.extra) {
         share = rec.methodName + ' ' + rec.url + '\n' + (rec.ownHeader ? headerKey(rec.header) : cfg.headerKey) + '\n' + rec.timeout + ' ' + rec.retry + (rec.noRetry ? 'n' : '') + (withToken ? 'a' : '')
@@ -137,7 +144,7 @@ function api(load) {
       var rec = {
         config: config, settled: false, submitted: false, done: done, resolve: null, reject: null, id: undefined, seq: 0,
         method: 0, methodName: 'GET', url: '', header: null, ownHeader: false, data: undefined, extra: undefined, timeout: 0,
-        retry: -1, noRetry: false, auth: true, dedupe: true, cacheTtl: undefined, key: null, bare: false,
+        retry: -1, noRetry: false, auth: true, dedupe: true, cacheTtl: undefined, key: null, bare: false, offlineFail: false,
         cached: undefined, desc: undefined, cacheKey: undefined,
       }
       var promise = new Promise(function (resolve, reject) {
@@ -232,6 +239,8 @@ function api(load) {
         return special(function (d, rec) { d.submit(rec, F.LOGIN, null) }).then(function () {})
       },
       logout: function () { return ready().then(function (d) { d.logout() }) },
+      // SPEC §12: what the driver last heard from wx.getNetworkType / onNetworkStatusChange.
+      network: function () { return { online: net.online, type: net.type } },
       getToken: function () { return driver && driver.hasToken() ? driver.session.token : null },
       storage: storage.api(function () { return ready().then(function (d) { return d.store }) }),
       takeLoginCode: function () { return special(function (d, rec) { d.codeTake(rec) }) },

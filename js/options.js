@@ -11,7 +11,7 @@ function ConfigError(option, why) {
 
 var METHODS = P.method
 // Options the library reads; every other key passes through to wx.request untouched.
-var KNOWN = { url: 1, method: 1, data: 1, params: 1, header: 1, timeout: 1, auth: 1, cache: 1, dedupe: 1, retry: 1 }
+var KNOWN = { url: 1, method: 1, data: 1, params: 1, header: 1, timeout: 1, auth: 1, cache: 1, dedupe: 1, retry: 1, offline: 1 }
 var DEFAULT_STATUSES = [408, 429, 500, 502, 503, 504]
 var IDEMPOTENT = 1 << METHODS.GET | 1 << METHODS.HEAD | 1 << METHODS.OPTIONS | 1 << METHODS.PUT | 1 << METHODS.DELETE
 
@@ -158,7 +158,7 @@ function retryPolicy(retry) {
   if (retry.statuses !== undefined) {
     if (!Array.isArray(retry.statuses)) throw new ConfigError('retry.statuses', 'expected an array of statuses')
     retry.statuses.forEach(function (s) {
-      if (typeof s !== 'number' || !(s >= 100 && s <= 599) || Math.floor(s) !== s) throw new ConfigError('retry', show(s) + ' is not an HTTP status')
+      if (typeof s !== 'number' || !(s >= 100 && s <= 599) || Math.floor(s) !== s) throw new ConfigError('retry.statuses', show(s) + ' is not an HTTP status')
     })
     policy.statuses = retry.statuses.slice()
   }
@@ -191,7 +191,15 @@ function client(options) {
   if (!namespace) throw new ConfigError('storage.namespace', 'it is empty')
   cfg.namespace = namespace
   cfg.debug = bool('debug', options.debug) || false
+  cfg.offlineFail = offline(options.offline, false)
   return cfg
+}
+
+// `offline`: 'wait' (hold requests while the device is offline) or 'fail' (SPEC §12).
+function offline(value, otherwise) {
+  if (value === undefined || value === null) return otherwise
+  if (value === 'wait' || value === 'fail') return value === 'fail'
+  throw new ConfigError('offline', show(value) + " is not 'wait' or 'fail'")
 }
 
 // One request's options, checked and resolved against the client into `rec` (what the driver
@@ -221,6 +229,8 @@ function request(cfg, config, rec) {
   if (auth !== undefined) auth = bool('auth', auth)
   var dedupe = config.dedupe
   if (dedupe !== undefined) dedupe = bool('dedupe', dedupe)
+  var o = config.offline
+  var offlineFail = o === undefined ? cfg.offlineFail : offline(o, cfg.offlineFail)
   var cacheTtl
   var cache = config.cache
   if (cache !== undefined && cache !== null) {
@@ -262,6 +272,7 @@ function request(cfg, config, rec) {
   rec.auth = auth !== false
   rec.dedupe = dedupe !== false
   rec.cacheTtl = cacheTtl
+  rec.offlineFail = offlineFail
 }
 
 var NAMES = Object.keys(METHODS)

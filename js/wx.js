@@ -86,6 +86,29 @@ function createAdapter(wx) {
         return []
       }
     },
+    // Calls `listener(online, type)` with wx.getNetworkType's answer, then on each
+    // wx.onNetworkStatusChange, where the host has them (SPEC §12). A change that arrives
+    // first makes the (older) getNetworkType answer moot.
+    networkEvents: function (listener) {
+      var changed = false
+      function report(res) {
+        var type = res && typeof res.networkType === 'string' ? res.networkType : 'unknown'
+        listener(!(res && res.isConnected === false) && type !== 'none', type)
+      }
+      try {
+        if (typeof wx.onNetworkStatusChange === 'function') {
+          wx.onNetworkStatusChange(function (res) {
+            changed = true
+            try { report(res) } catch (e) { /* a hostile result: no change */ }
+          })
+        }
+      } catch (e) { /* a host without network events: always online */ }
+      if (typeof wx.getNetworkType === 'function') {
+        call('getNetworkType', {}, function (ok, res) {
+          if (ok && !changed) try { report(res) } catch (e) { /* as above */ }
+        }, 'getNetworkType:fail')
+      }
+    },
     // Calls `listener(shown)` on wx.onAppShow / wx.onAppHide, where the host has them.
     appEvents: function (listener) {
       try {

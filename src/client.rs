@@ -33,6 +33,9 @@ pub struct Client {
     pub out: Out,
     pub(crate) hidden: bool,
     pub(crate) hides: u32,
+    /// The network is down (SPEC §12); `drops` counts the times it went down.
+    pub(crate) offline: bool,
+    pub(crate) drops: u32,
     /// Identity epoch: bumped when the user changes or logs out.
     pub(crate) epoch: u32,
     /// The earliest wake-up time told to the driver and not yet reached.
@@ -158,6 +161,14 @@ impl Client {
             self.failed(owner, fail, now);
         }
         self.after(now)
+    }
+
+    /// Stream `id` delivered its first chunk to the app (SPEC §11): from now on it is never
+    /// sent again — not replayed after a re-login, retried or resent — only rejected.
+    pub fn committed(&mut self, id: u32) {
+        if let Some(r) = self.reqs.get_mut(id) {
+            r.flags |= flag::COMMITTED;
+        }
     }
 
     /// `promise.abort()`: the request leaves wherever it is and rejects with kind `aborted`.

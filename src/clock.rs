@@ -1,6 +1,8 @@
 //! Time and the app's visibility: when the core next needs waking (one timer per client, the
 //! driver's), what is due when it wakes, and the app going to the background and back.
 
+use alloc::vec::Vec;
+
 use crate::auth::Auth;
 use crate::client::{Client, Fail};
 use crate::protocol::{op, reason, NIL};
@@ -22,6 +24,7 @@ impl Client {
             match r.stage {
                 Stage::Backoff => self.enqueue(id, now),
                 Stage::Hidden => self.settle(id, op::REJECT, reason::TIMEOUT_HIDDEN, r.timeout),
+                Stage::Offline => self.settle(id, op::REJECT, reason::TIMEOUT_OFFLINE, r.timeout),
                 _ => {
                     self.waiters.retain(|&w| w != id);
                     self.settle(id, op::REJECT, reason::TIMEOUT_LOGIN, r.timeout);
@@ -51,28 +54,41 @@ impl Client {
         if !shown {
             self.hides += u32::from(!self.hidden);
             self.hidden = true;
-        } else {
+        } else if self.hidden {
             self.hidden = false;
-            if let Some(auth) = self.auth.as_mut() {
+            if let Some(auth) = self.auth.as_mut().filter(|_| !self.offline) {
                 auth.refresh(now, &mut self.out);
             }
-            // Back into the queue in the order they were made (`seq`), not by id: ids are reused.
-            let start = self.queue.len();
-            for id in self.reqs.ids() {
-                let Some(seq) = self.reqs.get(id).filter(|r| r.stage == Stage::Hidden).map(|r| r.seq) else {
-                    continue;
-                };
-                self.reqs.set_stage(id, Stage::Queued);
-                self.queue.push_back(id);
-                let later = |q: Option<&u32>| q.and_then(|&q| self.reqs.get(q)).is_some_and(|r| r.seq > seq);
-                let mut at = self.queue.len() - 1;
-                while at > start && later(self.queue.get(at - 1)) {
-                    self.queue.swap(at - 1, at);
-                    at -= 1;
-                }
-            }
+            self.release(Stage::Hidden, now);
         }
         self.after(now)
+    }
+
+    /// `wx.onNetworkStatusChange` (SPEC §12): offline, requests wait (or fail, `OFFLINE_FAIL`);
+    /// back online, the held ones go on.
+    pub fn network(&mut self, online: bool, now: f64) {
+        if !online {
+            self.drops += u32::from(!self.offline);
+            self.offline = true;
+        } else if self.offline {
+            self.offline = false;
+            self.release(Stage::Offline, now);
+        }
+        self.after(now)
+    }
+
+    /// The requests held at `stage` go on, in the order they were made (`seq`, not the reused
+    /// ids), through the auth step: a token that died meanwhile makes them wait for a login.
+    fn release(&mut self, stage: Stage, now: f64) {
+        let mut held: Vec<(f64, u32)> = self
+            .reqs
+            .ids()
+            .filter_map(|id| self.reqs.get(id).filter(|r| r.stage == stage).map(|r| (r.seq, id)))
+            .collect();
+        held.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (_, id) in held {
+            self.authorize(id, now);
+        }
     }
 
     /// Runs what freed slots allow, then tells the driver when to wake next. Deadlines set

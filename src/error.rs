@@ -29,8 +29,8 @@ impl Kind {
     /// The kind a rejection reason implies; `None` for an unknown reason.
     pub fn of(why: u32) -> Option<Kind> {
         Some(match why {
-            reason::NETWORK => Kind::Network,
-            reason::TIMEOUT | reason::TIMEOUT_LOGIN | reason::TIMEOUT_HIDDEN => Kind::Timeout,
+            reason::NETWORK | reason::OFFLINE => Kind::Network,
+            reason::TIMEOUT | reason::TIMEOUT_LOGIN | reason::TIMEOUT_HIDDEN | reason::TIMEOUT_OFFLINE => Kind::Timeout,
             reason::HTTP => Kind::Http,
             reason::AUTH => Kind::Auth,
             reason::LOGIN_FAILED | reason::LOGIN_LIMIT | reason::LOGGED_OUT | reason::CODE_FAILED => Kind::Login,

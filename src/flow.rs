@@ -48,7 +48,10 @@ impl Client {
             l.seq == share_seq
                 && l.epoch == self.epoch
                 && !l.has(flag::LOGIN)
-                && matches!(l.stage, Stage::Login | Stage::Queued | Stage::Sent(_) | Stage::Backoff | Stage::Hidden)
+                && matches!(
+                    l.stage,
+                    Stage::Login | Stage::Queued | Stage::Sent(_) | Stage::Backoff | Stage::Hidden | Stage::Offline
+                )
         };
         if share != NIL && share != id && self.reqs.get(share).is_some_and(joinable) {
             if let Some(l) = self.reqs.get_mut(share) {
@@ -60,8 +63,12 @@ impl Client {
         self.authorize(id, now);
     }
 
-    /// The auth step: go with the token, or wait for the login that brings one.
+    /// The auth step: go with the token, or wait for the login that brings one. Offline, the
+    /// request waits for the network first (`enqueue`): a login could not happen anyway.
     pub(crate) fn authorize(&mut self, id: u32, now: f64) {
+        if self.offline {
+            return self.enqueue(id, now);
+        }
         match self.need(id, true, now) {
             Need::Ready(_) => self.enqueue(id, now),
             Need::Wait => self.wait(id, Stage::Login, now + self.timeout(id)),
@@ -79,19 +86,24 @@ impl Client {
         }
     }
 
-    /// The background step: a hidden app holds requests until it shows again, for at most
-    /// their timeout; otherwise into the queue for a slot.
+    /// The background and network step: a hidden app holds requests until it shows again, a
+    /// device offline until the network is back (or rejects them, `offline: 'fail'`), each
+    /// for at most their timeout; otherwise into the queue for a slot.
     pub(crate) fn enqueue(&mut self, id: u32, now: f64) {
         // The common case: nobody waits and a slot is free.
-        if !self.hidden && !self.login_waiting && self.queue.is_empty() {
+        if !self.hidden && !self.offline && !self.login_waiting && self.queue.is_empty() {
             if let Some(slot) = self.slots.free_slot() {
                 return self.dispatch(id, slot, now);
             }
         }
-        if self.hidden {
+        if self.hidden || self.offline {
+            let fail = self.reqs.get(id).is_some_and(|r| r.has(flag::OFFLINE_FAIL));
+            if !self.hidden && fail {
+                return self.settle(id, op::REJECT, reason::OFFLINE, 0.0);
+            }
             let until = now + self.timeout(id);
             if let Some(r) = self.reqs.get_mut(id) {
-                r.stage = Stage::Hidden;
+                r.stage = if self.hidden { Stage::Hidden } else { Stage::Offline };
                 r.until = until;
             }
             return self.due_by(until);
@@ -135,7 +147,7 @@ impl Client {
         };
         let serial = self.slots.take(slot, id, now + timeout);
         self.due_by(now + timeout);
-        let hides = self.hides;
+        let (hides, drops) = (self.hides, self.drops);
         let Some(r) = self.reqs.get_mut(id) else {
             return;
         };
@@ -143,6 +155,7 @@ impl Client {
         r.tries += 1;
         r.generation = generation;
         r.hides = hides;
+        r.drops = drops;
         let attempt = f64::from(r.tries) * 2.0 + if r.auth() { 1.0 } else { 0.0 };
         self.out.push(op::SEND, [f64::from(slot), f64::from(serial), f64::from(id), attempt]);
     }

@@ -4,12 +4,8 @@
 
 use crate::auth::End;
 use crate::client::{Client, Fail};
-use crate::protocol::{flag, method, op, reason};
+use crate::protocol::{flag, op, reason};
 use crate::request::Stage;
-
-/// Sends after interruptions, at most: each needs the app to leave and come back, so this
-/// only stops a pathological loop.
-const MAX_RESENDS: u32 = 5;
 
 impl Client {
     pub(crate) fn succeeded(&mut self, id: u32, status: f64) {
@@ -33,7 +29,7 @@ impl Client {
         };
         let invalidated = auth.invalidate(r.generation);
         let failed = if invalidated { None } else { auth.failure_for(r.generation) };
-        if r.replays >= auth.config.max_relogin {
+        if r.replays >= auth.config.max_relogin || r.has(flag::COMMITTED) {
             return self.settle(id, op::REJECT, reason::AUTH, f64::from(r.replays));
         }
         if let Some(episode) = failed {
@@ -52,12 +48,13 @@ impl Client {
         };
         let (why, detail, retryable) = match fail {
             Fail::Interrupted => return self.interrupted(id, now),
+            Fail::Network if self.offline || self.drops != r.drops => return self.went_offline(id, now),
             Fail::WxAborted => (reason::WX_ABORTED, 0.0, false),
             Fail::Network => (reason::NETWORK, 0.0, true),
             Fail::Timeout => (reason::TIMEOUT, r.timeout, true),
             Fail::Http { status, .. } => (reason::HTTP, status, self.policy.retries_status(status)),
         };
-        if !retryable || r.tries > r.retries {
+        if !retryable || r.tries > r.retries || r.has(flag::COMMITTED) {
             return self.settle(id, op::REJECT, why, detail);
         }
         let retry_after = match fail {
@@ -85,12 +82,26 @@ impl Client {
             return;
         };
         let left = self.hidden || self.hides != r.hides;
-        if !left || !method::is_idempotent(r.method()) || r.resends >= MAX_RESENDS {
+        if !left || !r.resendable() {
             return self.settle(id, op::REJECT, reason::NETWORK, 0.0);
         }
         if let Some(r) = self.reqs.get_mut(id) {
             r.resends += 1;
             r.tries = 0;
+        }
+        self.enqueue(id, now);
+    }
+
+    /// A network failure while the device went offline (SPEC §12): an idempotent request
+    /// waits for the network and is sent again, the failed send not counted as a retry;
+    /// another may have reached the server, so it fails, saying the device is offline.
+    fn went_offline(&mut self, id: u32, now: f64) {
+        if !self.reqs.get(id).is_some_and(|r| r.resendable()) {
+            return self.settle(id, op::REJECT, reason::OFFLINE, 0.0);
+        }
+        if let Some(r) = self.reqs.get_mut(id) {
+            r.resends += 1;
+            r.tries -= 1;
         }
         self.enqueue(id, now);
     }

@@ -82,6 +82,10 @@ pub mod reason {
     pub const CODE_FAILED: u32 = 12;
     /// kind `config`: more requests alive at once than the core keeps (65 536).
     pub const OVERLOAD: u32 = 13;
+    /// The device is offline (`offline: 'fail'`, or a request not safe to send again).
+    pub const OFFLINE: u32 = 14;
+    /// Held while offline for its whole timeout (detail: the timeout).
+    pub const TIMEOUT_OFFLINE: u32 = 15;
 }
 
 /// Bits of `submit`'s `flags`. The low four bits are the method (`method`).
@@ -94,6 +98,10 @@ pub mod flag {
     pub const LOGIN: u32 = 64;
     /// `retry: false` on the request.
     pub const NO_RETRY: u32 = 128;
+    /// `offline: 'fail'`: rejects at once while the device is offline instead of waiting.
+    pub const OFFLINE_FAIL: u32 = 256;
+    /// Set by `committed`: a stream delivered a chunk, so it is never sent again.
+    pub const COMMITTED: u32 = 512;
 }
 
 /// Bits of `response`'s `flags`.

@@ -4,7 +4,11 @@
 
 use alloc::vec::Vec;
 
-use crate::protocol::{flag, NIL};
+use crate::protocol::{flag, method, NIL};
+
+/// Sends again after interruptions and lost networks, per request: a bound, so an app that
+/// keeps going to the background cannot keep one request alive forever.
+const MAX_RESENDS: u32 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Stage {
@@ -26,6 +30,8 @@ pub enum Stage {
     Backoff,
     /// Waiting for the app to come back (SPEC §7), at most until `until`.
     Hidden,
+    /// Waiting for the network to come back (SPEC §12), at most until `until`.
+    Offline,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -48,9 +54,11 @@ pub struct Req {
     pub hides: u32,
     /// Sends after interruptions so far.
     pub resends: u32,
+    /// The client's count of network losses at the last send.
+    pub drops: u32,
     /// Identity epoch the request was looked up or sent under.
     pub epoch: u32,
-    /// Deadline of the current wait (Login, Identity, Backoff, Hidden).
+    /// Deadline of the current wait (Login, Identity, Backoff, Hidden, Offline).
     pub until: f64,
     /// Requests sharing this one's call.
     pub members: u32,
@@ -71,6 +79,7 @@ impl Req {
         generation: 0,
         hides: 0,
         resends: 0,
+        drops: 0,
         epoch: 0,
         until: f64::INFINITY,
         members: 0,
@@ -80,6 +89,12 @@ impl Req {
 
     pub fn method(&self) -> u32 {
         self.flags & 15
+    }
+
+    /// Safe to send again after an interruption or a lost network: idempotent, no stream
+    /// chunk delivered yet, and not sent again too often already.
+    pub fn resendable(&self) -> bool {
+        method::is_idempotent(self.method()) && !self.has(flag::COMMITTED) && self.resends < MAX_RESENDS
     }
 
     pub fn has(&self, bit: u32) -> bool {
@@ -92,7 +107,7 @@ impl Req {
 
     /// Whether a deadline of this request's current stage is due.
     pub fn waits(&self) -> bool {
-        matches!(self.stage, Stage::Identity | Stage::Login | Stage::Backoff | Stage::Hidden)
+        matches!(self.stage, Stage::Identity | Stage::Login | Stage::Backoff | Stage::Hidden | Stage::Offline)
     }
 }
 

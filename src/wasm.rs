@@ -194,6 +194,16 @@ pub extern "C" fn wx_logged_in(c: u32, episode: u32, ok: u32, expires_in: f64, u
 }
 
 #[no_mangle]
+pub extern "C" fn wx_network(c: u32, online: u32, now: f64) -> u32 {
+    with(c, |client| client.network(online != 0, now))
+}
+
+#[no_mangle]
+pub extern "C" fn wx_committed(c: u32, id: u32) -> u32 {
+    with(c, |client| client.committed(id))
+}
+
+#[no_mangle]
 pub extern "C" fn wx_joined(c: u32, ok: u32, expires_at: f64, identity: u32, now: f64) -> u32 {
     with(c, |client| client.joined(ok != 0, expires_at, identity != 0, now))
 }

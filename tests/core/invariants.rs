@@ -71,7 +71,7 @@ fn client(g: &mut Rng, n: &mut Needs) -> H {
 fn submit(h: &mut H, g: &mut Rng, all: &[R], n: &mut Needs) -> R {
     let m = if g.chance(0.6) { GET } else { g.below(9) as u32 };
     let mut flags = m;
-    for (bit, p) in [(AUTH, 0.6), (flag::NO_RETRY, 0.1), (flag::CACHE, 0.25)] {
+    for (bit, p) in [(AUTH, 0.6), (flag::NO_RETRY, 0.1), (flag::CACHE, 0.25), (flag::OFFLINE_FAIL, 0.2)] {
         if g.chance(p) && (bit != flag::CACHE || m == GET) {
             flags |= bit;
         }
@@ -140,6 +140,13 @@ fn event(h: &mut H, g: &mut Rng, all: &mut Vec<R>, stale: &mut Vec<Call>, n: &mu
             let call = stale[g.below(stale.len())];
             answer(h, g, call, n);
         }
+        10 if !all.is_empty() && g.chance(0.2) => {
+            // A stream's first chunk reached the app.
+            let r = all[g.below(all.len())];
+            if h.is_live(r) {
+                h.step(|c, _| c.committed(r.id));
+            }
+        }
         10 if !all.is_empty() => {
             let r = all[g.below(all.len())];
             if h.is_live(r) || h.id_free(r.id) {
@@ -148,7 +155,11 @@ fn event(h: &mut H, g: &mut Rng, all: &mut Vec<R>, stale: &mut Vec<Call>, n: &mu
         }
         11 | 12 => h.advance(g.pick(&[1.0, 100.0, 1_000.0, 5_000.0, 20_000.0])),
         13 if g.chance(0.5) => h.hide(),
-        13 => h.show(),
+        13 if g.chance(0.5) => h.show(),
+        13 => {
+            let online = g.chance(0.5);
+            h.step(|c, now| c.network(online, now));
+        }
         14 if !h.lookups.is_empty() => h.cached(h.lookups[0], g.chance(0.5)),
         15..=17 => login_step(h, g, n),
         18 if g.chance(0.15) => {
@@ -166,6 +177,7 @@ fn event(h: &mut H, g: &mut Rng, all: &mut Vec<R>, stale: &mut Vec<Call>, n: &mu
 fn settle_everything(h: &mut H) {
     h.script = Script { check: Some(true), code: Some(true), login: Some((true, f64::NAN)) };
     h.show();
+    h.step(|c, now| c.network(true, now));
     for _ in 0..100_000 {
         if let Some(&call) = h.calls.first() {
             h.answer(call, 200.0, answer::VALID, -1.0);
@@ -235,9 +247,11 @@ fn every_reject_reason_names_one_kind() {
         (reason::WX_ABORTED, Kind::Aborted),
         (reason::CODE_FAILED, Kind::Login),
         (reason::OVERLOAD, Kind::Config),
+        (reason::OFFLINE, Kind::Network),
+        (reason::TIMEOUT_OFFLINE, Kind::Timeout),
     ];
     for (why, kind) in kinds {
         assert_eq!(Kind::of(why), Some(kind), "reason {why}");
     }
-    assert_eq!((Kind::of(0), Kind::of(14)), (None, None));
+    assert_eq!((Kind::of(0), Kind::of(16)), (None, None));
 }

@@ -16,6 +16,7 @@ mod invariants;
 mod limit;
 mod login;
 mod namespace;
+mod network;
 mod protocol;
 mod retry;
 mod share;

@@ -48,9 +48,21 @@ fn rust_side() -> BTreeMap<String, u32> {
                 ("WX_ABORTED", reason::WX_ABORTED),
                 ("CODE_FAILED", reason::CODE_FAILED),
                 ("OVERLOAD", reason::OVERLOAD),
+                ("OFFLINE", reason::OFFLINE),
+                ("TIMEOUT_OFFLINE", reason::TIMEOUT_OFFLINE),
             ],
         ),
-        ("flag", &[("AUTH", flag::AUTH), ("CACHE", flag::CACHE), ("LOGIN", flag::LOGIN), ("NO_RETRY", flag::NO_RETRY)]),
+        (
+            "flag",
+            &[
+                ("AUTH", flag::AUTH),
+                ("CACHE", flag::CACHE),
+                ("LOGIN", flag::LOGIN),
+                ("NO_RETRY", flag::NO_RETRY),
+                ("OFFLINE_FAIL", flag::OFFLINE_FAIL),
+                ("COMMITTED", flag::COMMITTED),
+            ],
+        ),
         ("answer", &[("VALID", answer::VALID), ("EXPIRED", answer::EXPIRED)]),
         ("user", &[("SAME", user::SAME), ("OTHER", user::OTHER), ("NONE", user::NONE)]),
         (

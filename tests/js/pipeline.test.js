@@ -165,7 +165,8 @@ test('bad options reject with kind config naming the option, never throw, never 
     [{ header: { 'a b': 'x' } }, '`header`'],
     [{ retry: { limit: -1 } }, '`retry.limit`'],
     [{ retry: { methods: ['FETCH'] } }, '`retry.methods`'],
-    [{ retry: { statuses: [999] } }, '`retry`'],
+    [{ retry: { statuses: [999] } }, '`retry.statuses`'],
+    [{ offline: 'later' }, '`offline`'],
     [{ validateStatus: 'yes' }, '`validateStatus`'],
     [{ storage: { namespace: '' } }, '`storage.namespace`'],
   ]
