@@ -3,7 +3,10 @@
  * Node entry of the wxhttp emulator: the reference backend, the `wx` emulator and a one-call
  * start over real loopback HTTP.
  */
-const { createBackend, parseQuery, splitPath, decodeBody, getHeader } = require('./backend.js');
+const {
+  createBackend, parseQuery, splitPath, decodeBody, getHeader, utf8Encode, utf8Decode, buildMultipart, parseMultipart,
+  fileBytes, chunkText, sseFlushes, mimeOf,
+} = require('./backend.js');
 const { createWx, createManualClock, parseUrl, utf8Length, ERRNO } = require('./wx.js');
 
 /**
@@ -34,4 +37,5 @@ async function startEmulator(options) {
 module.exports = {
   createBackend, createWx, startEmulator, createManualClock,
   parseQuery, splitPath, decodeBody, getHeader, parseUrl, utf8Length, ERRNO,
+  utf8Encode, utf8Decode, buildMultipart, parseMultipart, fileBytes, chunkText, sseFlushes, mimeOf,
 };

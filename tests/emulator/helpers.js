@@ -44,4 +44,34 @@ async function loginToken(wx, base = 'http://127.0.0.1') {
   return r.res.data.data.token;
 }
 
-module.exports = { call, tick, until, manual, loginToken, createBackend, createWx, createManualClock, startEmulator };
+/**
+ * Starts wx[api] (request / uploadFile / downloadFile) and records everything it reports, in order:
+ * { type: 'headers' | 'chunk' | 'progress' | 'success' | 'fail' | 'complete', at (clock time), ... }.
+ * Resolves once success or fail has run with { ok, res | err, events }; `p.task` and `p.events` are there at once.
+ */
+function run(wx, api, opts, clock) {
+  const events = [];
+  const at = () => (clock ? clock.now() : undefined);
+  let task;
+  const p = new Promise((resolve) => {
+    task = wx[api](Object.assign({}, opts, {
+      success(res) { events.push({ type: 'success', at: at() }); resolve({ ok: true, res, events }); },
+      fail(err) { events.push({ type: 'fail', at: at() }); resolve({ ok: false, err, events }); },
+      complete() { events.push({ type: 'complete', at: at() }); },
+    }));
+  });
+  if (task.onHeadersReceived) task.onHeadersReceived((h) => events.push(Object.assign({ type: 'headers', at: at() }, h)));
+  if (task.onChunkReceived) task.onChunkReceived((c) => events.push({ type: 'chunk', at: at(), data: c.data }));
+  if (task.onProgressUpdate) task.onProgressUpdate((e) => events.push(Object.assign({ type: 'progress', at: at() }, e)));
+  p.task = task;
+  p.events = events;
+  return p;
+}
+
+/** The events of one type. */
+const only = (events, type) => events.filter((e) => e.type === type);
+
+/** Text of the chunks received (UTF-8 across chunk boundaries), and each chunk's bytes. */
+const chunkText = (events) => Buffer.concat(only(events, 'chunk').map((c) => Buffer.from(c.data))).toString('utf8');
+
+module.exports = { call, run, only, chunkText, tick, until, manual, loginToken, createBackend, createWx, createManualClock, startEmulator };

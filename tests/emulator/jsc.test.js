@@ -65,6 +65,87 @@ test('emulator/backend.js and emulator/wx.js run under JavaScriptCore without JI
   }
 });
 
+// Uploads, downloads, the file system, a chunked SSE stream and the network status, under JavaScriptCore:
+// no Buffer, TextEncoder or TextDecoder anywhere in the path.
+const filesScript = `
+load(${JSON.stringify(path.join(root, 'emulator/backend.js'))});
+load(${JSON.stringify(path.join(root, 'emulator/wx.js'))});
+var out = [];
+function check(name, cond) { out.push((cond ? 'ok ' : 'FAIL ') + name); }
+check('no Buffer', typeof Buffer === 'undefined' && typeof TextDecoder === 'undefined');
+var B = WxhttpBackend;
+var clock = WxhttpEmulator.createManualClock(0);
+var backend = B.createBackend({ now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout });
+var wx = WxhttpEmulator.createWx({ backend: backend, now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout });
+var emu = wx.__emu;
+var fs = wx.getFileSystemManager();
+var base = 'https://api.example.com';
+function step(fn) { Promise.resolve().then(function () {}).then(fn); }
+wx.login({ success: function (l) {
+  wx.request({ url: base + '/auth/login', method: 'POST', data: { code: l.code }, success: function (res) {
+    var auth = { Authorization: res.data.data.token };
+    var filePath = emu.writeFile('wxfile://tmp_a.png', 'PNG中文');
+    var prog = [];
+    backend.control.setLatency('/api/upload', 400);
+    var up = wx.uploadFile({ url: base + '/api/upload', filePath: filePath, name: 'file', formData: { k: 'v' }, header: auth, success: function (r) {
+      var d = JSON.parse(r.data).data;
+      check('upload', r.errMsg === 'uploadFile:ok' && d.size === 9 && d.fileName === 'tmp_a.png' && d.formData.k === 'v');
+      check('upload progress', prog.join(',') === '25@100,50@200,75@300,100@400');
+      check('upload bytes', B.utf8Decode(backend.uploads[0].bytes) === 'PNG中文');
+      wx.downloadFile({ url: base + '/api/files/a.png?size=300', header: auth, success: function (r2) {
+        var ab = fs.readFileSync(r2.tempFilePath);
+        check('download', /^wxfile:\\/\\/tmp_\\d+\\.png$/.test(r2.tempFilePath) && ab.byteLength === 300 && new Uint8Array(ab)[1] === B.fileBytes('a.png', 300)[1]);
+        fs.writeFileSync('wxfile://usr/t.txt', '5oiR', 'base64');
+        check('fs encodings', fs.readFileSync('wxfile://usr/t.txt', 'utf8') === '我' && fs.readFileSync('wxfile://usr/t.txt', 'hex') === 'e68891');
+        try { fs.readFileSync('wxfile://usr/none'); check('fs error', false); }
+        catch (e) { check('fs error', e.errno === 1300002 && /^readFileSync:fail no such file or directory/.test(e.message)); }
+        var chunks = [];
+        var t = wx.request({ url: base + '/api/sse?n=2&every=10', enableChunked: true, header: auth, success: function (r3) {
+          var all = [];
+          for (var i = 0; i < chunks.length; i++) for (var j = 0; j < chunks[i].length; j++) all.push(chunks[i][j]);
+          var want = [];
+          B.sseFlushes(2).forEach(function (f) { for (var k = 0; k < f.length; k++) want.push(f[k]); });
+          check('sse chunks', chunks.length === 5 && all.join() === want.join() && r3.data === '' && r3.statusCode === 200);
+          check('sse split', chunks[1][chunks[1].length - 1] === 0xe4 && chunks[2][0] === 0xb8);
+          check('sse text', B.utf8Decode(B.toBytes(all)).indexOf('data: 中文 1\\ndata: line 2 of 1') > 0);
+          var heard = null;
+          wx.onNetworkStatusChange(function (s) { heard = s; });
+          emu.setNetwork('none');
+          wx.request({ url: base + '/public/a', fail: function (e) {
+            check('offline', e.errMsg === 'request:fail net::ERR_INTERNET_DISCONNECTED' && e.errno === 600001);
+            check('status event', heard && heard.isConnected === false && heard.networkType === 'none');
+            wx.getNetworkType({ success: function (n) {
+              check('getNetworkType', n.networkType === 'none');
+              print(out.join('\\n'));
+              print('DONE');
+            } });
+          } });
+        } });
+        t.onChunkReceived(function (c) { chunks.push(new Uint8Array(c.data)); });
+        t.onHeadersReceived(function () { step(function () { clock.advance(100); }); });
+      } });
+    } });
+    up.onProgressUpdate(function (e) { prog.push(e.progress + '@' + clock.now()); });
+    step(function () { clock.advance(400); });
+  } });
+} });
+`;
+
+test('uploads, downloads, fs, an SSE stream and the network status under JavaScriptCore', { skip: JSC ? false : 'jsc not installed' }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wxemu-jsc-'));
+  const file = path.join(dir, 'files.js');
+  fs.writeFileSync(file, filesScript);
+  try {
+    const stdout = execFileSync(JSC, ['--useJIT=false', file], { encoding: 'utf8', timeout: 60000 });
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines[lines.length - 1], 'DONE', stdout);
+    assert.deepEqual(lines.filter((l) => l.startsWith('FAIL')), []);
+    assert.equal(lines.filter((l) => l.startsWith('ok ')).length, 13, stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('emulator scripts use no syntax or globals forbidden under WeChat', () => {
   for (const f of ['emulator/wx.js', 'emulator/backend.js']) {
     const src = fs.readFileSync(path.join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
