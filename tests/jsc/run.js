@@ -17,7 +17,12 @@ fs.writeFileSync(wasm, zlib.brotliDecompressSync(fs.readFileSync(path.join(dist,
 const suites = fs.readdirSync(__dirname).filter((f) => !['harness.js', 'run.js', 'wechat.js'].includes(f) && f.endsWith('.js')).map((f) => path.join(__dirname, f))
 const config = {
   files: { '/miniprogram_npm/wxhttp/wxhttp_bg.wasm.br': wasm },
-  packages: { wxhttp: path.join(dist, 'index.js') },
+  // The stream parsers are plain modules of the repository's js/ (tests/jsc/stream-parse.js).
+  packages: {
+    wxhttp: path.join(dist, 'index.js'),
+    'wxhttp/js/utf8': path.join(__dirname, '../../js/utf8.js'),
+    'wxhttp/js/sse': path.join(__dirname, '../../js/sse.js'),
+  },
   emulator: path.join(__dirname, '../../emulator'),
   suites,
 }
