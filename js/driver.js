@@ -9,6 +9,7 @@ var P = require('./protocol.js')
 var errors = require('./error.js')
 var authLib = require('./auth.js')
 var cache = require('./cache.js')
+var files = require('./files.js')
 var login = require('./login.js')
 var Store = require('./storage.js').Store
 var wxAdapter = require('./wx.js')
@@ -168,6 +169,15 @@ function createDriver(engine, cfg, auth, wx, group) {
       call.line = 'wxhttp ' + rec.methodName + ' ' + rec.url + ' → '
     }
     calls[slot] = call
+    if (rec.api) {
+      var id = rec.id
+      call.task = files.send(d, rec, call, options, function (ok, res) {
+        answered(slot, call, ok, ok ? res : wxAdapter.errMsgOf(res, 'request:fail'))
+      }, function () {
+        fire(function () { return x.wx_committed(c, id) })
+      })
+      return
+    }
     // wx's two callbacks: the only closures a plain GET makes besides its promise's.
     options.success = function (res) { answered(slot, call, true, res) }
     options.fail = function (err) { answered(slot, call, false, wxAdapter.errMsgOf(err, 'request:fail')) }
@@ -251,7 +261,7 @@ function createDriver(engine, cfg, auth, wx, group) {
     var rec = release(id)
     if (!rec) return
     var value
-    if (source === 0) value = errors.toResponse(event.res, rec.config)
+    if (source === 0) value = rec.api ? files.value(rec, event.res) : errors.toResponse(event.res, rec.config)
     else if (source === 1) value = { data: cache.copy(event.res.data), statusCode: event.res.statusCode, header: event.res.header, config: rec.config }
     else if (source === 2) value = errors.toResponse(rec.cached, rec.config)
     settle(rec, true, value)

@@ -120,9 +120,9 @@ function api(load) {
         return rec.done(false, configError(e, rec.config))
       }
       var withToken = auth && rec.auth && authLib.allows(auth, rec.url)
-      var flags = rec.method | (withToken ? F.AUTH : 0) | (rec.cacheTtl && rec.data === undefined ? F.CACHE : 0) | (rec.noRetry ? F.NO_RETRY : 0) | (rec.offlineFail ? F.OFFLINE_FAIL : 0)
+      var flags = rec.method | (withToken ? F.AUTH : 0) | (rec.cacheTtl && rec.data === undefined && !rec.api ? F.CACHE : 0) | (rec.noRetry ? F.NO_RETRY : 0) | (rec.offlineFail ? F.OFFLINE_FAIL : 0)
       var share = null
-      if (SHARED & 1 << rec.method && rec.dedupe && rec.data === undefined && !rec.extra) {
+      if (SHARED & 1 << rec.method && rec.dedupe && rec.data === undefined && !rec.extra && !rec.api) {
         share = rec.methodName + ' ' + rec.url + '\n' + (rec.ownHeader ? headerKey(rec.header) : cfg.headerKey) + '\n' + rec.timeout + ' ' + rec.retry + (rec.noRetry ? 'n' : '') + (withToken ? 'a' : '')
       }
       rec.submitted = true
@@ -137,7 +137,8 @@ function api(load) {
       rec.done(false, RequestError({ kind: 'aborted', message: 'Request aborted: ' + errors.describe(rec.config) }, rec.config))
     }
 
-    function request(config) {
+    // `api`: 0 wx.request, 1 wx.uploadFile, 2 wx.downloadFile, 3 a stream (SPEC §11).
+    function request(config, api) {
       if (typeof config === 'string') config = { url: config }
       // Every field up front: one object shape for every record (cheaper on an interpreter
       // than growing it field by field).
@@ -145,7 +146,8 @@ function api(load) {
         config: config, settled: false, submitted: false, done: done, resolve: null, reject: null, id: undefined, seq: 0,
         method: 0, methodName: 'GET', url: '', header: null, ownHeader: false, data: undefined, extra: undefined, timeout: 0,
         retry: -1, noRetry: false, auth: true, dedupe: true, cacheTtl: undefined, key: null, bare: false, offlineFail: false,
-        cached: undefined, desc: undefined, cacheKey: undefined,
+        cached: undefined, desc: undefined, cacheKey: undefined, api: api || 0,
+        filePath: undefined, name: undefined, formData: undefined, onProgress: null, onChunk: null, onEvent: null, sse: null,
       }
       var promise = new Promise(function (resolve, reject) {
         rec.resolve = resolve
@@ -223,8 +225,20 @@ function api(load) {
       return promise
     }
 
+    // Uploads, downloads and streams (SPEC §11): requests of another wx API, same pipeline.
+    function files(api, method) {
+      return function (opts) {
+        var config
+        try { config = merge(opts, opts && opts.url, method || opts && opts.method || 'GET', opts && opts.data) } catch (e) { return refused(configError(e, opts)) }
+        return request(config, api)
+      }
+    }
+
     return {
-      request: request,
+      request: function (config) { return request(config, 0) },
+      upload: files(1, 'POST'),
+      download: files(2, 'GET'),
+      stream: files(3, null),
       get: shorthand('GET'),
       delete: shorthand('DELETE'),
       head: shorthand('HEAD'),

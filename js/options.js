@@ -12,6 +12,8 @@ function ConfigError(option, why) {
 var METHODS = P.method
 // Options the library reads; every other key passes through to wx.request untouched.
 var KNOWN = { url: 1, method: 1, data: 1, params: 1, header: 1, timeout: 1, auth: 1, cache: 1, dedupe: 1, retry: 1, offline: 1 }
+// What uploads, downloads and streams read besides (SPEC §11), by `rec.api`.
+var FILES = [null, { filePath: 1, name: 1, formData: 1, onProgress: 1 }, { filePath: 1, onProgress: 1 }, { onChunk: 1, onEvent: 1, sse: 1 }]
 var DEFAULT_STATUSES = [408, 429, 500, 502, 503, 504]
 var IDEMPOTENT = 1 << METHODS.GET | 1 << METHODS.HEAD | 1 << METHODS.OPTIONS | 1 << METHODS.PUT | 1 << METHODS.DELETE
 
@@ -195,6 +197,32 @@ function client(options) {
   return cfg
 }
 
+// An upload's, a download's or a stream's own options, checked into `rec`; returns their names.
+function files(api, config, rec) {
+  var fn = function (option) {
+    var value = config[option]
+    if (value !== undefined && value !== null && typeof value !== 'function') throw new ConfigError(option, 'expected a function')
+    return value || null
+  }
+  var path = config.filePath
+  if (api === 1 || path !== undefined) {
+    if (typeof path !== 'string' || !path) throw new ConfigError('filePath', 'expected a non-empty string')
+  }
+  rec.filePath = path
+  if (api === 1) {
+    if (typeof config.name !== 'string' || !config.name) throw new ConfigError('name', 'expected the form field name of the file')
+    if (config.formData !== undefined && config.formData !== null && !isPlainObject(config.formData)) throw new ConfigError('formData', 'expected a plain object')
+    rec.name = config.name
+    rec.formData = config.formData || undefined
+  }
+  if (api === 3) {
+    rec.onChunk = fn('onChunk')
+    rec.onEvent = fn('onEvent')
+    rec.sse = config.sse === undefined ? null : bool('sse', config.sse)
+  } else rec.onProgress = fn('onProgress')
+  return FILES[api]
+}
+
 // `offline`: 'wait' (hold requests while the device is offline) or 'fail' (SPEC §12).
 function offline(value, otherwise) {
   if (value === undefined || value === null) return otherwise
@@ -256,8 +284,9 @@ function request(cfg, config, rec) {
     mine = true
   }
   var extra
+  var theirs = rec.api ? files(rec.api, config, rec) : null
   for (name in config) {
-    if (!KNOWN[name] && Object.prototype.hasOwnProperty.call(config, name)) (extra = extra || {})[name] = config[name]
+    if (!KNOWN[name] && !(theirs && theirs[name]) && Object.prototype.hasOwnProperty.call(config, name)) (extra = extra || {})[name] = config[name]
   }
   rec.method = method
   rec.methodName = NAMES[method]

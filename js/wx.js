@@ -45,6 +45,15 @@ function createAdapter(wx) {
         options.fail({ errMsg: errMsgOf(e, 'request:fail') })
       }
     },
+    // wx.uploadFile, wx.downloadFile, a chunked wx.request: like `send`, for API `name`.
+    task: function (name, options) {
+      try {
+        if (typeof wx[name] !== 'function') return options.fail({ errMsg: name + ':fail wx.' + name + ' is missing' })
+        return wx[name](options)
+      } catch (e) {
+        options.fail({ errMsg: errMsgOf(e, name + ':fail') })
+      }
+    },
     // wx.login; `done(true, code)` only for a non-empty string code.
     login: function (done) {
       call('login', {}, function (ok, res) {

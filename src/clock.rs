@@ -1,8 +1,6 @@
 //! Time and the app's visibility: when the core next needs waking (one timer per client, the
 //! driver's), what is due when it wakes, and the app going to the background and back.
 
-use alloc::vec::Vec;
-
 use crate::auth::Auth;
 use crate::client::{Client, Fail};
 use crate::protocol::{op, reason, NIL};
@@ -79,14 +77,19 @@ impl Client {
 
     /// The requests held at `stage` go on, in the order they were made (`seq`, not the reused
     /// ids), through the auth step: a token that died meanwhile makes them wait for a login.
+    /// Each pass takes the oldest still held (none returns to `stage`: the flag that held it
+    /// is clear); no sort, which would more than double the module.
     fn release(&mut self, stage: Stage, now: f64) {
-        let mut held: Vec<(f64, u32)> = self
-            .reqs
-            .ids()
-            .filter_map(|id| self.reqs.get(id).filter(|r| r.stage == stage).map(|r| (r.seq, id)))
-            .collect();
-        held.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (_, id) in held {
+        loop {
+            let mut oldest: Option<(f64, u32)> = None;
+            for id in self.reqs.ids() {
+                if let Some(r) = self.reqs.get(id).filter(|r| r.stage == stage) {
+                    if oldest.is_none_or(|(seq, _)| r.seq < seq) {
+                        oldest = Some((r.seq, id));
+                    }
+                }
+            }
+            let Some((_, id)) = oldest else { return };
             self.authorize(id, now);
         }
     }
