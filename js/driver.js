@@ -314,6 +314,7 @@ function createDriver(engine, cfg, auth, wx, group) {
   // The core trapped: it can no longer be trusted with anything.
   function broken(e) {
     dead = e
+    if (member) member.abandon()
     reqs.forEach(function (rec) {
       if (rec) settle(rec, false, errors.RequestError({ kind: 'config', message: 'wxhttp: the core failed (' + errors.text(e) + '): ' + rec.methodName + ' ' + rec.url }, rec.config))
     })

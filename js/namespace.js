@@ -131,10 +131,20 @@ function member(d, steps) {
     } else {
       failure = steps.failure(owned)
     }
+    release(failure)
+  }
+
+  // The exchange is over for the group: the clients that waited on it go on.
+  function release(failure) {
     g.owner = null
     var waiting = g.waiting
     g.waiting = []
     for (var i = 0; i < waiting.length; i++) waiting[i].member.resume(waiting[i], failure)
+  }
+
+  // This client's core failed (a trap): an exchange it ran must not hold the others up.
+  function abandon() {
+    if (g.owner === me) release({ message: 'Login failed: the client running the login failed' })
   }
 
   // This client's core dropped the token: a logout, the group's unless it was another's.
@@ -148,7 +158,7 @@ function member(d, steps) {
     seen.version = g.version
   }
 
-  return { begin: begin, catchUp: catchUp, settle: settle, dropped: dropped, seen: seen }
+  return { begin: begin, catchUp: catchUp, settle: settle, dropped: dropped, abandon: abandon, seen: seen }
 }
 
 module.exports = { join: join, member: member }
