@@ -30,11 +30,13 @@ function send(d, rec, call, options, report, commit) {
       if (rec.formData) options.formData = rec.formData
     }
   }
-  options.success = function (res) {
-    if (call.over) return
-    var answer = api === UPLOAD ? parsed(res) : stream ? stream.end(res) : res
+  // A result that is no object goes to the driver as it is, which fails the call.
+  options.success = guard(call, report, function (res) {
+    if (api === UPLOAD) return report(true, parsed(res))
+    if (!stream || !res || typeof res !== 'object') return report(true, res)
+    var answer = stream.end(res)
     if (answer) report(true, answer)
-  }
+  })
   options.fail = function (err) { report(false, err) }
   var task = d.wx.task(APIS[api], options)
   if (rec.onProgress) {
@@ -63,6 +65,21 @@ function parsed(res) {
     return { data: JSON.parse(res.data), statusCode: res.statusCode, header: res.header, errMsg: res.errMsg }
   } catch (e) {
     return res
+  }
+}
+
+// `fn` as a wx callback: nothing once the call is over, and a throw (a hostile result's getter,
+// a chunk that is no ArrayBuffer) fails the call instead of reaching wx.
+function guard(call, report, fn) {
+  return function (res) {
+    if (call.over) return
+    try {
+      fn(res)
+    } catch (e) {
+      if (call.over) return
+      try { if (call.task && typeof call.task.abort === 'function') call.task.abort() } catch (again) { /* over for us anyway */ }
+      report(false, { errMsg: 'request:fail the answer could not be read (' + (e && e.message) + ')' })
+    }
   }
 }
 
@@ -115,8 +132,7 @@ function streamer(d, rec, call, options, report, commit) {
 
   return {
     listen: function (task) {
-      on(task, 'onHeadersReceived', function (res) {
-        if (call.over || !res) return
+      on(task, 'onHeadersReceived', guard(call, report, function (res) {
         head = { statusCode: res.statusCode, header: res.header }
         var type = res.header && (res.header['content-type'] || res.header['Content-Type'])
         if (rec.sse || (rec.sse === null && /text\/event-stream/i.test(String(type || '')))) {
@@ -124,23 +140,17 @@ function streamer(d, rec, call, options, report, commit) {
             if (rec.onEvent) try { rec.onEvent(event) } catch (e) { /* the app's callback */ }
           })
         }
-        if (call.auth && !started && d.auth.statuses.indexOf(res.statusCode) >= 0) {
+        // The status alone (`isExpired` sees no body yet).
+        var answer = { statusCode: res.statusCode, header: res.header, data: undefined }
+        if (call.auth && !started && authLib.expired(d.auth, answer, rec.config)) {
           d.wx.abort(call.task)
-          report(true, { statusCode: res.statusCode, header: res.header, data: undefined })
+          report(true, answer)
         }
-      })
-      on(task, 'onChunkReceived', function (res) {
-        if (call.over) return
+      }))
+      on(task, 'onChunkReceived', guard(call, report, function (res) {
         chunked = true
-        var chunk
-        try {
-          chunk = raw ? res.data : decoder.push(res.data)
-        } catch (e) {
-          d.wx.abort(call.task)
-          return report(false, { errMsg: 'request:fail a chunk is not an ArrayBuffer' })
-        }
-        take(chunk)
-      })
+        take(raw ? res.data : decoder.push(res.data))
+      }))
     },
     // The call's success: what is left, then the answer (none when it ended as expired).
     end: function (res) {

@@ -134,3 +134,37 @@ test('§11: uploads, downloads and streams share maxConcurrent with requests', a
   await Promise.all(all)
   assert.equal(env.emu.maxInFlight, 2)
 })
+
+test('§11 misuse: a wx that throws, answers twice or answers null, and app callbacks that throw: each call settles once', async () => {
+  const env = setup({ client: { auth: undefined, retry: false } })
+  const filePath = env.emu.writeFile('x')
+  const plain = { uploadFile: env.wx.uploadFile, request: env.wx.request, downloadFile: env.wx.downloadFile }
+  const cases = [
+    ['throws', (o) => { throw new Error('boom') }],
+    ['answers twice', (o) => { o.success({ statusCode: 200, data: '{}' }); o.success({ statusCode: 500, data: '' }); o.fail({ errMsg: 'x' }); return { abort() {} } }],
+    ['answers null', (o) => { o.success(null); return {} }],
+    ['hostile result', (o) => { o.success({ get statusCode() { throw new Error('getter') } }); return {} }],
+  ]
+  for (const [name, fake] of cases) {
+    env.wx.uploadFile = fake
+    env.wx.downloadFile = fake
+    env.wx.request = fake
+    const results = await Promise.allSettled([
+      env.http.upload({ url: '/public/upload', filePath, name: 'f' }),
+      env.http.download({ url: '/public/files/a.bin' }),
+      env.http.stream({ url: '/public/chunked' }),
+    ])
+    for (const r of results) {
+      if (name === 'answers twice') assert.equal(r.status, 'fulfilled', `${name}: the first answer wins`)
+      else assert.equal(r.reason && r.reason.kind, 'network', `${name}: ${r.reason && r.reason.message}`)
+    }
+  }
+  Object.assign(env.wx, plain)
+  const thrower = () => { throw new Error('app bug') }
+  const up = await env.http.upload({ url: '/public/upload', filePath, name: 'f', onProgress: thrower })
+  assert.equal(up.statusCode, 200)
+  const st = await env.http.stream({ url: '/public/sse?n=2&every=1', onChunk: thrower, onEvent: thrower })
+  assert.equal(st.statusCode, 200, 'a throwing onChunk / onEvent changes nothing')
+  assert.equal(env.emu.inFlight, 0)
+  assert.equal((await env.http.get('/public/after')).statusCode, 200)
+})
