@@ -1,6 +1,8 @@
 // Assembles the two shipped folders from js/ and build/:
 //   miniprogram_dist/ — CommonJS for WeChat in one bundled file, wasm as .wasm.br loaded by path (WXWebAssembly)
-//   dist/             — Node and bundlers, wasm read from beside the entry
+//   dist/             — Node and bundlers, wasm read from beside the entry; in a browser (the
+//                       `browser` condition) fetched by URL: browser.js, and browser.mjs and web.mjs
+//                       bundled so that a page can import them without a bundler
 // and prints the shipped sizes.
 'use strict'
 const fs = require('fs')
@@ -23,7 +25,16 @@ function emit(dir, files) {
 const shared = Object.fromEntries(common.map((f) => [f, read('js/' + f)]))
 shared['index.d.ts'] = read('js/index.d.ts')
 
-emit('dist', { ...shared, 'index.js': read('js/node.js'), 'index.mjs': read('js/index.mjs'), 'wxhttp_bg.wasm': wasm })
+// A browser's ES modules, each one file (the glue is CommonJS, which a page cannot import).
+const esm = (entry) => require('esbuild').buildSync({
+  entryPoints: [path.join(root, entry)], bundle: true, format: 'esm', platform: 'browser', target: 'es2020',
+  minifyWhitespace: true, minifySyntax: true, write: false, logLevel: 'error',
+}).outputFiles[0].contents
+emit('dist', {
+  ...shared, 'index.js': read('js/node.js'), 'index.mjs': read('js/index.mjs'), 'wxhttp_bg.wasm': wasm,
+  'browser.js': read('js/browser.js'), 'browser.mjs': esm('js/browser.mjs'),
+  'web.js': read('js/web.js'), 'web.mjs': esm('js/web.mjs'), 'web.d.ts': read('js/web.d.ts'),
+})
 // The mini-program gets the driver as one file, comments and blanks gone (names kept, so stack
 // traces stay readable): under JavaScriptCore without JIT, parsing is most of a cold start, and
 // one module costs less to load than fourteen (measured: ~1.5 ms of ~10 ms).

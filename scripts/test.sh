@@ -57,6 +57,8 @@ tarball=$(npm pack --silent --pack-destination "$scratch" | tail -n1)
 export WXHTTP_PACKAGE="$scratch/node_modules/wxhttp"
 suite emulator node_count -- node --test tests/emulator/
 suite js node_count -- node --test tests/js/
+# The web platform and browser entries: in Node, then the example page in headless Chromium.
+suite web node_count -- node --test tests/web/
 suite jsc plain_count -- node tests/jsc/run.js "$WXHTTP_PACKAGE"
 suite types plain_count -- node tests/types/run.js "$WXHTTP_PACKAGE"
 
