@@ -9,3 +9,7 @@ http.request({ url: '/a', anything: 1 })
 const extra: PassThroughOptions = { whatever: 1 }
 const options: RequestOptions = { url: '/a', dataType: 'json', redirect: 'manual', ...extra }
 void options
+// Uploads, downloads and streams pass unknown options through too.
+http.upload({ url: '/a', filePath: 'f', name: 'f', enableHttp3: true })
+http.download({ url: '/a', somethingNew: 1 })
+http.stream({ url: '/a', dataType: 'text', enableHttp2: true })

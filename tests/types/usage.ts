@@ -19,6 +19,14 @@ try { /* */ } catch (e) {
   }
 }
 createHttp({ auth: { login: async ({ code, previousToken }) => ({ token: code + (previousToken ?? ''), expiresIn: 7200 }) } })
+createHttp({ auth: { login: { url: '/auth/login' }, loginTimeout: 10_000, refreshAhead: 60_000 } })
+createHttp({ retry: true })
+createHttp({ retry: false })
+http.get('/a', { retry: true })
+// @ts-expect-error: loginTimeout is a number of ms
+createHttp({ auth: { login: { url: '/auth/login' }, loginTimeout: '10s' } })
+// @ts-expect-error: retry is a boolean or a policy object
+createHttp({ retry: 2 })
 async function more() {
   await http.login()
   await http.logout()
@@ -52,8 +60,11 @@ http.delete('/a', { retry: 'twice' })
 http.head('/a', { dedupe: 'no' })
 // @ts-expect-error: auth is a boolean
 http.options('/a', { auth: 'off' })
-// @ts-expect-error: header values are strings
-http.post('/a', { n: 1 }, { header: { 'X-A': 1 } })
+// Header values may be numbers and booleans (sent as text); null and undefined are left out.
+http.post('/a', { n: 1 }, { header: { 'X-Count': 1, 'X-Debug': true, 'X-None': null } })
+createHttp({ header: { 'X-App-Version': '1.4.0', 'X-Build': 140 } })
+// @ts-expect-error: header values are strings, numbers or booleans
+http.post('/a', { n: 1 }, { header: { 'X-A': { v: 1 } } })
 // @ts-expect-error: cache.ttl is a number of ms
 http.put('/a', { n: 1 }, { cache: { ttl: '1m' } })
 // @ts-expect-error: params values are strings, numbers, booleans or arrays of them

@@ -26,3 +26,16 @@ http.get('/a', { success: () => {} })
 // @ts-expect-error: redirect is 'follow' or 'manual'
 const wrong: PassThroughOptions = { redirect: 'never' }
 void wrong
+// Uploads, downloads and streams: what passes through is checked against wx.uploadFile's,
+// wx.downloadFile's and wx.request's options.
+http.upload({ url: '/a', filePath: 'f', name: 'f', enableHttp2: true })
+http.download({ url: '/a', enableQuic: true })
+http.stream({ url: '/a', enableHttp2: true, dataType: 'text' })
+// @ts-expect-error: misspelled (enableHttp2)
+http.upload({ url: '/a', filePath: 'f', name: 'f', enableHttp3: true })
+// @ts-expect-error: wx.downloadFile has no responseType
+http.download({ url: '/a', responseType: 'arraybuffer' })
+// @ts-expect-error: a stream is always chunked
+http.stream({ url: '/a', enableChunked: false })
+// @ts-expect-error: responseType is 'text' or 'arraybuffer'
+http.stream({ url: '/a', responseType: 'blob' })
