@@ -188,6 +188,58 @@ async function main() {
       check('wx.request tasks left in flight', 0, wx.__emu.inFlight)
       row.logical = 0
     })
+
+    await step(5, 'avatar upload: the chosen image to /api/upload, with progress', async ({ check, note, row }) => {
+      // What wx.chooseMedia hands a page: a temporary file path (here a 300 KB "image").
+      const size = 300 * 1024
+      const filePath = wx.__emu.writeFile('wxfile://tmp_avatar.jpg', new Uint8Array(size).map((_, i) => (i * 7) & 255))
+      note(`wx.chooseMedia gave ${filePath}; http.upload sends it with wx.uploadFile and the token.`)
+      const seen = []
+      const res = await http.upload({
+        url: '/api/upload', filePath, name: 'avatar', formData: { purpose: 'avatar' },
+        onProgress: (p) => {
+          seen.push(p.progress)
+          note(`  progress ${String(p.progress).padStart(3)} %  (${Math.round(p.totalBytesSent / 1024)} of ${Math.round(p.totalBytesExpectedToSend / 1024)} KB)`)
+        },
+      })
+      row.logical = 1
+      check('progress reached', 100, seen[seen.length - 1])
+      check('res.data parsed from the JSON wx hands as a string', 'code 10000', `code ${res.data && res.data.code}`, !!res.data && res.data.code === 10000)
+      const got = backend.uploads[backend.uploads.length - 1] || {}
+      check('the server received', `${size} bytes as "avatar" for user-1`, `${got.size} bytes as "${got.field}" for ${got.userId}`,
+        got.size === size && got.field === 'avatar' && got.userId === 'user-1')
+    })
+
+    await step(6, 'streamed answer: an AI chat reply over Server-Sent Events, shown as it arrives', async ({ check, note, row }) => {
+      note('http.stream: wx.request with enableChunked; each event goes to onEvent the moment its bytes arrive.')
+      const started = Date.now()
+      const events = []
+      const res = await http.stream({
+        url: '/api/sse', params: { n: 5, every: 100 },
+        onEvent: (e) => {
+          events.push({ e, at: Date.now() - started })
+          note(`  +${String(Date.now() - started).padStart(4)} ms  ${e.event.padEnd(7)} ${JSON.stringify(e.data)}`)
+        },
+      })
+      const ended = Date.now() - started
+      row.logical = 2 // this answer and the one aborted below
+      check('resolved when the stream ended', 'status 200', `status ${res.statusCode}`, res.statusCode === 200)
+      check('events (5 messages, then done)', 6, events.length)
+      check('the first event, its 中 split between two chunks', '中文 1\\nline 2 of 1', events[0] && JSON.stringify(events[0].e.data).slice(1, -1))
+      const first = events[0] ? events[0].at : ended
+      check('the first event shown before the answer ended', `≥ 300 ms earlier`, `${ended - first} ms earlier`, ended - first >= 300)
+      note('The page unloads after the second event of another answer: onUnload() { answer.abort() }')
+      const more = []
+      const answer = http.stream({
+        url: '/api/sse', params: { n: 5, every: 100 },
+        onEvent: (e) => { more.push(e); if (more.length === 2) answer.abort() },
+      })
+      const error = await answer.catch((e) => e)
+      await sleep(250)
+      check('the aborted answer rejects with', 'kind aborted', error && error.kind ? `kind ${error.kind}` : 'a resolved promise', !!error && error.kind === 'aborted')
+      check('events after the abort', 0, more.length - 2)
+      check('wx.request tasks left in flight', 0, wx.__emu.inFlight)
+    })
   } finally {
     await emu.close()
   }
