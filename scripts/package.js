@@ -14,7 +14,7 @@ const read = (file) => fs.readFileSync(path.join(root, file))
 const wasm = read('build/wxhttp_bg.wasm')
 const brotli = zlib.brotliCompressSync(wasm, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } })
 
-const common = ['auth.js', 'avatar.js', 'cache.js', 'driver.js', 'error.js', 'http.js', 'interceptors.js', 'load.js', 'login.js',
+const common = ['auth.js', 'avatar.js', 'cache.js', 'driver.js', 'error.js', 'http.js', 'files.js', 'interceptors.js', 'load.js', 'login.js', 'namespace.js', 'sse.js', 'utf8.js',
   'options.js', 'protocol.js', 'storage.js', 'wx.js']
 function emit(dir, files) {
   const out = path.join(root, dir)
