@@ -35,6 +35,16 @@ function ms(option, value) {
 
 // `scheme://…` with a scheme of letters, digits, `+`, `-`, `.` (no regex: this runs per
 // request, and regexes are slow on an interpreter).
+// The page's origin in a browser; '' elsewhere (WeChat has no `location`).
+function pageOrigin() {
+  /* global location */
+  try {
+    return typeof location !== 'undefined' && location && /^https?:\/\//.test(location.origin) ? location.origin : ''
+  } catch (e) {
+    return ''
+  }
+}
+
 function isAbsolute(url) {
   var i = url.indexOf('://')
   if (i <= 0) return false
@@ -172,7 +182,9 @@ function client(options) {
   var cfg = {}
   var base = options.baseURL
   if (base !== undefined && base !== null && typeof base !== 'string') throw new ConfigError('baseURL', 'expected a string')
-  if (base && !isAbsolute(base)) throw new ConfigError('baseURL', show(base) + ' is not an absolute URL')
+  // In a browser a path names a place on the page's own origin (SPEC §13: `baseURL: '/api-root'`).
+  if (base && base.charAt(0) === '/' && base.charAt(1) !== '/' && pageOrigin()) base = pageOrigin() + base
+  if (base && !isAbsolute(base)) throw new ConfigError('baseURL', show(base) + ' is not an absolute URL' + (base.charAt(0) === '/' ? ' (a path is one only in a browser page)' : ''))
   cfg.baseURL = base || ''
   cfg.origin = origin(cfg.baseURL)
   cfg.header = checkHeader('header', options.header)

@@ -15,7 +15,7 @@ async function loginCode() {
 }
 
 const http = createHttp({
-  baseURL: location.origin,
+  baseURL: '/',
   platform: createWebPlatform({ loginCode }),
   auth: { login: { url: '/auth/login' } },
   timeout: 30000,

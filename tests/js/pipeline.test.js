@@ -602,3 +602,14 @@ test('a seeded random workload of 200 requests: each settles exactly once as exp
   // Still healthy afterwards.
   assert.equal((await http.get('/public/after')).statusCode, 200)
 })
+
+test('a path-only baseURL joins the page origin in a browser, and is a config error where there is no page', async () => {
+  const options = require('../../js/options.js')
+  global.location = { origin: 'https://shop.example.com' }
+  try {
+    assert.equal(options.client({ baseURL: '/api-root' }).baseURL, 'https://shop.example.com/api-root')
+  } finally {
+    delete global.location
+  }
+  assert.throws(() => options.client({ baseURL: '/api-root' }), /`baseURL`: "\/api-root" is not an absolute URL \(a path is one only in a browser page\)/)
+})
