@@ -55,7 +55,7 @@ function main() {
   md()
 
   // ---------------------------------------------------------------- §1 races
-  log('1/6 login races (loopback HTTP)')
+  log('1/7 login races (loopback HTTP)')
   const races = nodeJson([path.join(__dirname, 'races.js'), ...LIBS], { timeout: 180000 })
   const { LATENCY } = require('./races.js')
   const byRace = {}
@@ -94,7 +94,7 @@ function main() {
   md()
 
   // ---------------------------------------------------------------- §2 overhead
-  log('2/6 per-request overhead (Node, then jsc)')
+  log('2/7 per-request overhead (Node, then jsc)')
   // Rows: every library without auth, then wxhttp with auth on and a live token.
   const targets = ['bare', ...LIBS]
   const rows = [...targets, 'wxhttp+auth']
@@ -144,7 +144,7 @@ function main() {
   md()
 
   // ---------------------------------------------------------------- §3 cold start
-  log('3/6 cold start')
+  log('3/7 cold start')
   const COLD_NODE = 7
   const COLD_JSC = 5
   const coldNode = {}
@@ -180,7 +180,7 @@ function main() {
   md()
 
   // ---------------------------------------------------------------- §4 sizes
-  log('4/6 shipped bytes (and the named copy of the core: cargo, wasm-opt)')
+  log('4/7 shipped bytes (and the named copy of the core: cargo, wasm-opt)')
   const sizes = require('./sizes.js').measure()
   const w = sizes.wxhttp
   const wasmBr = w.wasm.shippedBr != null ? w.wasm.shippedBr : w.wasm.brotli
@@ -217,7 +217,7 @@ function main() {
   md()
 
   // ---------------------------------------------------------------- §5 memory
-  log('5/6 memory (100 000 requests per library)')
+  log('5/7 memory (100 000 requests per library)')
   md('## 5. Memory after 100 000 requests')
   md()
   md('Instant wx, 10 requests in flight, no auth, one `node --expose-gc` process per library; after 10 000, 50 000 and 100 000 requests: `process.memoryUsage().heapUsed` after `gc()`, and for wxhttp the wasm linear memory (`memory.buffer.byteLength`, reached through the package\'s own loader: `require(\'dist/load.js\').load(file, bytes)` resolves the engine the client uses, whose `x.memory` is the instance\'s memory).')
@@ -239,7 +239,7 @@ function main() {
   md()
 
   // ---------------------------------------------------------------- §6 calls
-  log('6/6 calls across the JS↔wasm boundary, allocations in wasm')
+  log('6/7 calls across the JS↔wasm boundary, allocations in wasm')
   const calls = nodeJson([path.join(__dirname, 'calls.js')].concat(namedFile ? [namedFile] : []))[0]
   md('## 6. Calls across the JS↔wasm boundary, allocations in wasm')
   md()
@@ -261,6 +261,12 @@ function main() {
     if (al && al.error) md('Allocations not measured: ' + al.error)
     else if (al) md('Counted in: ' + al.counted.map((n) => '`' + demangle(n) + '`').join(', ') + '.')
   }
+  md()
+
+  // ---------------------------------------------------------------- §7 a streamed answer
+  log('7/7 a streamed answer of 1 000 Server-Sent Events (Node, then jsc)')
+  const stream = require('./stream.js')
+  for (const line of stream.markdown(stream.measure())) md(line)
   md()
 
   // ---------------------------------------------------------------- targets
