@@ -53,6 +53,7 @@ function createDriver(engine, cfg, auth, wx, group) {
     session: { token: null, user: null, previousUser: null, expiresAt: NaN },
     fire: fire, log: cfg.debug ? log : null, group: group || null,
     episode: function () { return x.wx_episode(c) },
+    validate: validate,
     hasToken: function () { return x.wx_token(c) === 1 },
   }
   var exchange = login.create(d)

@@ -26,6 +26,10 @@ function send(d, rec, call, options, report, commit) {
     delete options.data
     if (rec.filePath) options.filePath = rec.filePath
     if (api === UPLOAD) {
+      // wx.uploadFile writes its own multipart content type; the client's JSON one would break it.
+      var header = {}
+      for (var key in options.header) if (key.toLowerCase() !== 'content-type') header[key] = options.header[key]
+      options.header = header
       options.name = rec.name
       if (rec.formData) options.formData = rec.formData
     }
@@ -60,12 +64,8 @@ function value(rec, res) {
 
 // wx hands an upload's body as a string: JSON when it is JSON, so expiry reads it like any body.
 function parsed(res) {
-  if (!res || typeof res.data !== 'string' || !/^\s*[[{]/.test(res.data)) return res
-  try {
-    return { data: JSON.parse(res.data), statusCode: res.statusCode, header: res.header, errMsg: res.errMsg }
-  } catch (e) {
-    return res
-  }
+  if (!res || typeof res.data !== 'string') return res
+  return { data: body(res.data), statusCode: res.statusCode, header: res.header, errMsg: res.errMsg }
 }
 
 // `fn` as a wx callback: nothing once the call is over, and a throw (a hostile result's getter,
@@ -83,6 +83,12 @@ function guard(call, report, fn) {
   }
 }
 
+// A refused answer's body for the error: JSON when it is JSON.
+function body(text) {
+  if (!/^\s*[[{]/.test(text)) return text
+  try { return JSON.parse(text) } catch (e) { return text }
+}
+
 function on(task, name, listener) {
   try { if (task && typeof task[name] === 'function') task[name](listener) } catch (e) { /* a task without it */ }
 }
@@ -90,7 +96,8 @@ function on(task, name, listener) {
 // One stream's chunks: text decoded across chunk boundaries (or the ArrayBuffers as they
 // are), events parsed when the answer is an event stream. Before the first chunk reaches the
 // app, a 401 at the headers or an expired body ends the call as an expired answer (re-login
-// and replay); after it, the stream is committed.
+// and replay); after it, the stream is committed. An answer whose status `validateStatus`
+// refuses is no stream: its body is kept for the error (`e.response.data`), never delivered.
 function streamer(d, rec, call, options, report, commit) {
   var raw = options.responseType === 'arraybuffer'
   var decoder = raw ? null : utf8.createDecoder()
@@ -98,6 +105,7 @@ function streamer(d, rec, call, options, report, commit) {
   var head = { statusCode: 0, header: undefined }
   var started = false
   var chunked = false
+  var refused = null
   options.enableChunked = true
   if (!('dataType' in options)) options.dataType = 'text'
 
@@ -122,6 +130,7 @@ function streamer(d, rec, call, options, report, commit) {
   }
 
   function take(chunk) {
+    if (refused) return void refused.push(raw ? utf8.decode(chunk) : chunk)
     if (!started) {
       if (expired(chunk)) return
       started = true
@@ -134,6 +143,7 @@ function streamer(d, rec, call, options, report, commit) {
     listen: function (task) {
       on(task, 'onHeadersReceived', guard(call, report, function (res) {
         head = { statusCode: res.statusCode, header: res.header }
+        if (!started && !d.validate(res.statusCode)) refused = []
         var type = res.header && (res.header['content-type'] || res.header['Content-Type'])
         if (rec.sse || (rec.sse === null && /text\/event-stream/i.test(String(type || '')))) {
           events = events || sse.createParser(function (event) {
@@ -156,10 +166,11 @@ function streamer(d, rec, call, options, report, commit) {
     end: function (res) {
       if (!chunked && res && res.data !== undefined && res.data !== null) {
         // A host without onChunkReceived: the whole body, as one chunk, now.
-        var body = res.data
-        take(raw || typeof body === 'string' ? body : typeof body.byteLength === 'number' ? decoder.push(body) : JSON.stringify(body))
+        var whole = res.data
+        take(raw || typeof whole === 'string' ? whole : typeof whole.byteLength === 'number' ? decoder.push(whole) : JSON.stringify(whole))
         if (call.over) return null
       }
+      if (refused) return { statusCode: res.statusCode, header: head.header || res.header, data: body(refused.join('') + (decoder ? decoder.end() : '')) }
       if (decoder) deliver(decoder.end())
       if (events) events.end()
       return { statusCode: res.statusCode, header: head.header || res.header, data: undefined }

@@ -168,3 +168,19 @@ test('§11 misuse: a wx that throws, answers twice or answers null, and app call
   assert.equal(env.emu.inFlight, 0)
   assert.equal((await env.http.get('/public/after')).statusCode, 200)
 })
+
+test('§11 stream: an answer validateStatus refuses is no stream: nothing delivered, the body in e.response; uploads drop a JSON content-type', async () => {
+  const env = setup({ client: { auth: undefined, retry: false, header: { 'content-type': 'application/json' } } })
+  const chunks = []
+  const e = await env.http.stream({ url: '/status/500', onChunk: (t) => chunks.push(t) }).catch((x) => x)
+  assert.equal(e.kind, 'http')
+  assert.equal(e.statusCode, 500)
+  assert.deepEqual(chunks, [], 'the error body never reached onChunk')
+  assert.equal(typeof e.response.data, 'object', 'parsed: ' + JSON.stringify(e.response.data))
+  const filePath = env.emu.writeFile('x')
+  const sent = []
+  const upload = env.wx.uploadFile
+  env.wx.uploadFile = (o) => { sent.push(o.header); return upload(o) }
+  await env.http.upload({ url: '/public/upload', filePath, name: 'f' })
+  assert.deepEqual(Object.keys(sent[0]).map((k) => k.toLowerCase()), [], 'no content-type for wx.uploadFile to clash with')
+})
