@@ -84,7 +84,7 @@ impl Client {
             let mut oldest: Option<(f64, u32)> = None;
             for id in self.reqs.ids() {
                 if let Some(r) = self.reqs.get(id).filter(|r| r.stage == stage) {
-                    if oldest.is_none_or(|(seq, _)| r.seq < seq) {
+                    if oldest.map_or(true, |(seq, _)| r.seq < seq) {
                         oldest = Some((r.seq, id));
                     }
                 }
