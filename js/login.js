@@ -24,10 +24,10 @@ function create(d) {
   var codeErrors = {}
   // Episodes failed by another client's exchange (L12): that client ran `onLoginFailed`.
   var quiet = {}
-  var share = d.group ? namespace.member(d, {
+  var member = d.group ? namespace.member(d, {
     check: checkSession,
     login: wxLogin,
-    failure: function (number) { return failure(number) },
+    failure: failure,
     adopt: function (number, fields) {
       lastFailure = {}
       for (var key in fields) lastFailure[key] = fields[key]
@@ -148,8 +148,8 @@ function create(d) {
   return {
     exec: function (op, a0, a1, a2) {
       switch (op) {
-        case OP.CHECK_SESSION: return share ? share.begin(a0, true, false) : checkSession(a0)
-        case OP.WX_LOGIN: return share ? share.begin(a0, false, a1 === 1) : wxLogin(a0, a1 === 1)
+        case OP.CHECK_SESSION: return member ? member.begin(a0, true, false) : checkSession(a0)
+        case OP.WX_LOGIN: return member ? member.begin(a0, false, a1 === 1) : wxLogin(a0, a1 === 1)
         case OP.LOGIN_SEND: return send(a0, a1, a2)
         case OP.LOGIN_CALL: return callFunction(a0)
         case OP.LOGIN_FAILED: return loginFailed(a0)
@@ -157,7 +157,7 @@ function create(d) {
         case OP.DROP_TOKEN:
           session.token = null
           session.user = null
-          if (share) share.dropped()
+          if (member) member.dropped()
           return d.store.remove('auth')
         case OP.CODE_FETCH: return fetchCode(a0)
         case OP.CODE_DROP:
@@ -166,7 +166,7 @@ function create(d) {
       }
     },
     failure: failure,
-    member: share,
+    member: member,
     codeFailure: function (fetch) {
       return { message: 'wx.login failed (' + codeErrors[fetch] + ')', errMsg: codeErrors[fetch] }
     },

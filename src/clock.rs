@@ -40,7 +40,7 @@ impl Client {
             self.login_waiting = false;
             self.ended(end, now);
         }
-        if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden) {
+        if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden && !self.offline) {
             auth.refresh(now, &mut self.out);
         }
         self.rescan();
@@ -70,6 +70,9 @@ impl Client {
             self.offline = true;
         } else if self.offline {
             self.offline = false;
+            if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden) {
+                auth.refresh(now, &mut self.out);
+            }
             self.release(Stage::Offline, now);
         }
         self.after(now)
@@ -110,9 +113,10 @@ impl Client {
     }
 
     /// The login episode's deadline, and the refresh timer while the app is in the foreground
-    /// (a hidden app refreshes when it shows again, L8).
+    /// and online (a hidden app refreshes when it shows again, L8; an offline one when the
+    /// network is back).
     fn auth_deadline(&self, auth: &Auth) -> f64 {
-        auth.deadline().min(if self.hidden { f64::INFINITY } else { auth.refresh_at() })
+        auth.deadline().min(if self.hidden || self.offline { f64::INFINITY } else { auth.refresh_at() })
     }
 
     /// A deadline at `at` now exists (a call, a wait, a backoff).

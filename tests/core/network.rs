@@ -140,3 +140,18 @@ fn a_stream_that_delivered_a_chunk_is_never_sent_again() {
     assert!(!h.settled(before), "before its first chunk a stream re-logs in like any request");
     assert_eq!(h.count(op::WX_LOGIN), 3);
 }
+
+#[test]
+fn the_refresh_timer_waits_for_the_network() {
+    let config = wxhttp::AuthConfig { check_session: false, refresh_ahead: 60_000.0, ..Default::default() };
+    let mut h = H::with_auth(4, config);
+    let r = h.submit(flag::LOGIN);
+    h.code(true);
+    h.logged_in(true, 3_600.0);
+    assert_eq!(h.resolved(r), 3.0);
+    h.network(false);
+    h.advance_to(3_590_000.0);
+    assert_eq!(h.count(op::WX_LOGIN), 1, "no refresh offline, and no timer firing over and over");
+    h.network(true);
+    assert_eq!(h.count(op::WX_LOGIN), 2, "refreshed when the network is back");
+}
