@@ -56,8 +56,9 @@ function join(platform, namespace, auth) {
 function member(d, steps) {
   var g = d.group
   var session = d.session
-  // What this client has seen of the group; the episode it runs the exchange for.
-  // A newcomer takes the group's latest token at its first event (storage has it too, unless
+  // What this client has seen of the group (`version` only says whether to look at the rest:
+  // it moves on when this client has caught up with everything); the episode it runs the
+  // exchange for. A newcomer takes the group's latest token at its first event (storage has it too, unless
   // writing it failed), but not the logouts before it.
   var seen = { version: -1, tokens: 0, logouts: g.logouts, identities: g.identities }
   var owned = 0
@@ -125,7 +126,6 @@ function member(d, steps) {
       g.version++
       seen.tokens = g.tokens
       seen.identities = g.identities
-      seen.version = g.version
     } else if (session.token !== null && d.hasToken()) {
       g.checked = session.token
     } else {
@@ -155,7 +155,6 @@ function member(d, steps) {
     g.token = null
     g.checked = null
     seen.logouts = g.logouts
-    seen.version = g.version
   }
 
   return { begin: begin, catchUp: catchUp, settle: settle, dropped: dropped, abandon: abandon, seen: seen }
