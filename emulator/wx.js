@@ -902,22 +902,9 @@
               body = ct.indexOf('application/x-www-form-urlencoded') >= 0 ? encodeForm(data) : JSON.stringify(data);
             } else body = String(data);
           }
-          return {
-            method: method,
-            url: fullUrl(parsed, search),
-            parsed: parsed,
-            originalParsed: parsed,
-            path: parsed.path,
-            search: search,
-            query: parseQuery(search),
-            header: header,
-            body: body,
-            data: data,
-            dataType: dataType,
-            responseType: responseType,
-            enableChunked: chunked,
-            timeout: opts.timeout == null ? 60000 : opts.timeout
-          };
+          return transportRequest(method, parsed, search, header, opts, {
+            body: body, data: data, dataType: dataType, responseType: responseType, enableChunked: chunked
+          });
         },
         success: function (a) {
           var data;
@@ -931,6 +918,16 @@
     // -------------------------------------------------------------- wx.uploadFile / wx.downloadFile
 
     var uploadSeq = 0;
+
+    /** What a transport gets for one call: the URL's parts, the header, the timeout, and `extra`. */
+    function transportRequest(method, parsed, search, header, opts, extra) {
+      var req = {
+        method: method, url: fullUrl(parsed, search), parsed: parsed, originalParsed: parsed, path: parsed.path,
+        search: search, query: parseQuery(search), header: header, timeout: opts.timeout == null ? 60000 : opts.timeout
+      };
+      for (var k in extra) req[k] = extra[k];
+      return req;
+    }
 
     function uploadFile(opts) {
       opts = opts || {};
@@ -959,21 +956,9 @@
             for (var hk in h) if (hasOwn.call(h, hk) && h[hk] !== undefined && hk.toLowerCase() !== 'content-type') header[hk] = h[hk];
           }
           header['Content-Type'] = 'multipart/form-data; boundary=' + boundary;
-          return {
-            method: 'POST',
-            url: fullUrl(parsed, parsed.search),
-            parsed: parsed,
-            originalParsed: parsed,
-            path: parsed.path,
-            search: parsed.search,
-            query: parsed.query,
-            header: header,
-            body: body,
-            parts: { fields: fields, files: [part] },
-            uploadPieces: STEPS,
-            responseType: 'text',
-            timeout: opts.timeout == null ? 60000 : opts.timeout
-          };
+          return transportRequest('POST', parsed, parsed.search, header, opts, {
+            body: body, parts: { fields: fields, files: [part] }, uploadPieces: STEPS, responseType: 'text'
+          });
         },
         success: function (a) {
           var raw = a.raw;
@@ -992,18 +977,7 @@
           if (target != null && String(target).indexOf(USER_DATA_PATH + '/') !== 0) {
             throw { errMsg: 'downloadFile:fail permission denied, open ' + target, errno: ERRNO.permission };
           }
-          return {
-            method: 'GET',
-            url: fullUrl(parsed, parsed.search),
-            parsed: parsed,
-            originalParsed: parsed,
-            path: parsed.path,
-            search: parsed.search,
-            query: parsed.query,
-            header: copyHeader(opts.header),
-            responseType: 'arraybuffer',
-            timeout: opts.timeout == null ? 60000 : opts.timeout
-          };
+          return transportRequest('GET', parsed, parsed.search, copyHeader(opts.header), opts, { responseType: 'arraybuffer' });
         },
         success: function (a) {
           var ext = backendModule.extOf(getHeader(a.header, 'content-type'));

@@ -74,7 +74,7 @@ function createDriver(engine, cfg, auth, wx, group) {
   // events that arrived meanwhile.
   function fire(call, local) {
     if (dead) return
-    if (member && member.seen.version !== group.version) member.catchUp()
+    if (member) member.catchUp()
     if (running) return void queued.push({ call: call, local: local })
     running = true
     try {
@@ -187,7 +187,7 @@ function createDriver(engine, cfg, auth, wx, group) {
 
   function answered(slot, call, ok, res) {
     if (call.over || dead) return
-    if (member && member.seen.version !== group.version) member.catchUp()
+    if (member) member.catchUp()
     call.over = true
     if (calls[slot] === call) calls[slot] = undefined
     if (!ok) return failed(call, slot, res)
@@ -340,7 +340,7 @@ function createDriver(engine, cfg, auth, wx, group) {
     // Hands a prepared record to the core. `rec.done(ok, value)` runs once when it settles.
     submit: function (rec, flags, share) {
       if (dead) return settle(rec, false, errors.RequestError({ kind: 'config', message: 'wxhttp: the core failed (' + errors.text(dead) + ')' }, rec.config))
-      if (member && member.seen.version !== group.version) member.catchUp()
+      if (member) member.catchUp()
       var id = freeIds.length ? freeIds.pop() : reqs.length
       rec.id = id
       rec.seq = ++seq

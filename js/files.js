@@ -118,11 +118,9 @@ function streamer(d, rec, call, options, report, commit) {
   // The first chunk, before the app sees it: an expired answer instead, when it says so.
   function expired(chunk) {
     if (!call.auth) return false
-    var text = raw ? utf8.decode(chunk) : chunk
-    if (!/^\s*[[{]/.test(text)) return false
-    var body
-    try { body = JSON.parse(text) } catch (e) { return false }
-    var res = { statusCode: head.statusCode || 200, header: head.header, data: body }
+    var data = body(raw ? utf8.decode(chunk) : chunk)
+    if (data === null || typeof data !== 'object') return false
+    var res = { statusCode: head.statusCode || 200, header: head.header, data: data }
     if (!authLib.expired(d.auth, res, rec.config)) return false
     d.wx.abort(call.task)
     report(true, res)

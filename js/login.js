@@ -99,7 +99,7 @@ function create(d) {
         return answer(number, mine)
       }
       var response = errors.toResponse(res, undefined)
-      var valid = d.cfg.validateStatus ? safe(d.cfg.validateStatus, status) : status >= 200 && status < 300
+      var valid = d.validate(status)
       mine.result = valid ? authLib.fromBody(auth, res.data) : null
       if (!valid) fail(number, { message: 'Login failed: Request failed with status ' + status + ': ' + describe, statusCode: status, response: response })
       else if (!mine.result) fail(number, { message: 'Login failed: no token at `' + auth.tokenPath + '` in the login response: ' + describe, statusCode: status, response: response })
@@ -191,10 +191,6 @@ function create(d) {
       d.fire(function (x, c) { return x.wx_code_got(c, fetch, ok ? 1 : 0, Date.now()) })
     })
   }
-}
-
-function safe(fn, status) {
-  try { return !!fn(status) } catch (e) { return false }
 }
 
 module.exports = { create: create }

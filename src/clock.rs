@@ -40,9 +40,7 @@ impl Client {
             self.login_waiting = false;
             self.ended(end, now);
         }
-        if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden && !self.offline) {
-            auth.refresh(now, &mut self.out);
-        }
+        self.refresh(now);
         self.rescan();
         self.after(now)
     }
@@ -54,9 +52,7 @@ impl Client {
             self.hidden = true;
         } else if self.hidden {
             self.hidden = false;
-            if let Some(auth) = self.auth.as_mut().filter(|_| !self.offline) {
-                auth.refresh(now, &mut self.out);
-            }
+            self.refresh(now);
             self.release(Stage::Hidden, now);
         }
         self.after(now)
@@ -70,12 +66,18 @@ impl Client {
             self.offline = true;
         } else if self.offline {
             self.offline = false;
-            if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden) {
-                auth.refresh(now, &mut self.out);
-            }
+            self.refresh(now);
             self.release(Stage::Offline, now);
         }
         self.after(now)
+    }
+
+    /// The refresh ahead (L8), if due, only in the foreground and online: a hidden app
+    /// refreshes when it shows again, an offline one when the network is back.
+    fn refresh(&mut self, now: f64) {
+        if let Some(auth) = self.auth.as_mut().filter(|_| !self.hidden && !self.offline) {
+            auth.refresh(now, &mut self.out);
+        }
     }
 
     /// The requests held at `stage` go on, in the order they were made (`seq`, not the reused

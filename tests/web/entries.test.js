@@ -16,18 +16,7 @@ const wxhttp = require(resolve('wxhttp'))
 const web = require(resolve('wxhttp/web'))
 const WASM = fs.readFileSync(path.join(root, 'dist/wxhttp_bg.wasm'))
 
-// A localStorage in a Map.
-function memoryStorage() {
-  const items = new Map()
-  return {
-    items,
-    get length() { return items.size },
-    key: (i) => [...items.keys()][i] ?? null,
-    getItem: (k) => items.has(k) ? items.get(k) : null,
-    setItem: (k, v) => { items.set(k, String(v)) },
-    removeItem: (k) => { items.delete(k) },
-  }
-}
+const { fakeStorage } = require('./fakes.js')
 
 // Serves the wasm at /<type>.wasm with that content type (`wasm`: application/wasm).
 async function wasmServer() {
@@ -99,7 +88,7 @@ test('the browser entries load the wasm by URL: streamed as application/wasm, re
 test('the client over createWebPlatform and real fetch: one login for twenty, one re-login after expiry, storage with its type', async () => {
   const backend = createBackend()
   const listening = await backend.listen()
-  const storage = memoryStorage()
+  const storage = fakeStorage()
   let codes = 0
   try {
     const client = wxhttp.createHttp({
